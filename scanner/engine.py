@@ -1,0 +1,180 @@
+"""The rule engine: evaluate declarative rules over normalized resources.
+
+The engine never talks to a cloud API. It decides PASS / FAIL / ERROR from the
+resource config alone, and turns every collection failure it is told about into
+ERROR findings so that missing permissions can never look like a clean account.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import jmespath
+
+from scanner.models import (
+    ControlRef,
+    Finding,
+    Resource,
+    ResourceRef,
+    Responsibility,
+    Rule,
+    ScanError,
+    Status,
+)
+
+ControlLookup = Callable[[str], tuple[ControlRef, ...]]
+
+
+def evaluate(
+    rules: Iterable[Rule],
+    resources: Iterable[Resource],
+    errors: Iterable[ScanError] = (),
+    controls_for: ControlLookup = lambda rule_id: (),
+) -> list[Finding]:
+    """Evaluate every rule against the resources of its type.
+
+    ``errors`` carrying a ``resource_type`` mean "resources of that type in that
+    region could not be listed"; each rule on that type gets an ERROR finding
+    for the region instead of no finding at all.
+    """
+    by_type: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        by_type[resource.type].append(resource)
+    failed_listings = [error for error in errors if error.resource_type]
+
+    findings: list[Finding] = []
+    for rule in rules:
+        controls = controls_for(rule.id)
+        for resource in by_type.get(rule.resource_type, ()):
+            finding = _evaluate_one(rule, resource, controls)
+            if finding is not None:
+                findings.append(finding)
+        for error in failed_listings:
+            if error.resource_type == rule.resource_type:
+                findings.append(_listing_error(rule, error, controls))
+    findings.sort(key=sort_key)
+    return findings
+
+
+def sort_key(finding: Finding) -> tuple[str, ...]:
+    ref = finding.resource
+    return (finding.rule_id, ref.account, ref.region, ref.id)
+
+
+def overall_responsibility(controls: tuple[ControlRef, ...]) -> Responsibility | None:
+    """One word for the finding: customer, provider, or shared when they differ."""
+    kinds = {control.responsibility for control in controls}
+    if not kinds:
+        return None
+    if len(kinds) == 1:
+        return kinds.pop()
+    return Responsibility.SHARED
+
+
+def _evaluate_one(rule: Rule, resource: Resource, controls: tuple[ControlRef, ...]) -> Finding | None:
+    check = rule.check
+    missing = {field: resource.unavailable[field] for field in check.fields if field in resource.unavailable}
+    if missing:
+        reasons = "; ".join(sorted(set(missing.values())))
+        return _finding(
+            rule,
+            resource.ref(),
+            Status.ERROR,
+            f"Could not collect {', '.join(sorted(missing))}: {reasons}",
+            {},
+            controls,
+        )
+    not_collected = [field for field in check.fields if field not in resource.config]
+    if not_collected:
+        return _finding(
+            rule,
+            resource.ref(),
+            Status.ERROR,
+            f"The scanner did not collect {', '.join(not_collected)} for {resource.type}",
+            {},
+            controls,
+        )
+    evidence = {field: resource.config[field] for field in check.fields}
+    if check.applies_when is not None:
+        applies = jmespath.search(check.applies_when, resource.config)
+        if not isinstance(applies, bool):
+            return _non_boolean(rule, resource, "applies_when", applies, evidence, controls)
+        if not applies:
+            return None
+    outcome = jmespath.search(check.pass_when, resource.config)
+    if not isinstance(outcome, bool):
+        return _non_boolean(rule, resource, "pass_when", outcome, evidence, controls)
+    template = check.message_pass if outcome else check.message_fail
+    status = Status.PASS if outcome else Status.FAIL
+    return _finding(rule, resource.ref(), status, render_message(template, evidence), evidence, controls)
+
+
+def _non_boolean(
+    rule: Rule, resource: Resource, which: str, value: Any, evidence: dict[str, Any], controls: tuple[ControlRef, ...]
+) -> Finding:
+    message = f"Rule condition {which} did not evaluate to true or false (got {value!r})"
+    return _finding(rule, resource.ref(), Status.ERROR, message, evidence, controls)
+
+
+def _listing_error(rule: Rule, error: ScanError, controls: tuple[ControlRef, ...]) -> Finding:
+    scope = ResourceRef(
+        provider=error.provider,
+        account=error.account,
+        region=error.region,
+        type=rule.resource_type,
+        id="*",
+        name=f"all {rule.resource_type} in {error.region}",
+    )
+    message = (
+        f"Could not list {rule.resource_type} in {error.region} ({error.operation}): {error.code}: {error.message}"
+    )
+    return _finding(rule, scope, Status.ERROR, message, {}, controls)
+
+
+def _finding(
+    rule: Rule,
+    resource: ResourceRef,
+    status: Status,
+    message: str,
+    evidence: dict[str, Any],
+    controls: tuple[ControlRef, ...],
+) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        status=status,
+        severity=rule.severity,
+        message=message,
+        resource=resource,
+        evidence=evidence,
+        remediation=rule.remediation,
+        controls=controls,
+        responsibility=overall_responsibility(controls),
+        fingerprint=Finding.fingerprint_for(rule.id, resource),
+    )
+
+
+def template_fields(template: str) -> list[str]:
+    """The ``{placeholders}`` of a message template."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def render_message(template: str, evidence: dict[str, Any]) -> str:
+    """Fill ``{field}`` placeholders with evidence values, readable for humans."""
+    values = {key: _human(value) for key, value in evidence.items()}
+    return template.format_map(values)
+
+
+def _human(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={_human(inner)}" for key, inner in value.items()) if value else "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_human(item) for item in value) if value else "none"
+    return str(value)

@@ -1,0 +1,5 @@
+"""Errors that the CLI turns into one clear line and exit code 2."""
+
+
+class UsageError(Exception):
+    """Bad input from the user: flags, config, rule or mapping files."""

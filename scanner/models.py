@@ -1,0 +1,213 @@
+"""Pydantic models at cloudscan's boundaries.
+
+Data flows one way: adapters build ``Resource`` objects, the engine turns them
+into ``Finding`` objects using ``Rule`` definitions, and report writers read a
+``ScanResult``. Keeping these shapes explicit is what lets every report format,
+the JSON Schema and the tests agree on one contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse; used for gating and ordering."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class Status(str, Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+    MUTED = "MUTED"
+
+
+class Responsibility(str, Enum):
+    CUSTOMER = "customer"
+    SHARED = "shared"
+    PROVIDER = "provider"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ResourceRef(Strict):
+    """The identity of a resource, as shown in reports (no configuration)."""
+
+    provider: str
+    account: str
+    region: str
+    type: str
+    id: str
+    arn: str | None = None
+    name: str | None = None
+
+    @property
+    def service(self) -> str:
+        return self.type.split(".")[1]
+
+
+class Resource(ResourceRef):
+    """A normalized cloud resource: identity, tags and the config rules read.
+
+    ``unavailable`` maps config fields that could not be collected (AccessDenied,
+    throttling, timeout) to the reason, so rules reading them yield ERROR
+    instead of silently passing.
+    """
+
+    tags: dict[str, str] = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict)
+    unavailable: dict[str, str] = Field(default_factory=dict)
+
+    def ref(self) -> ResourceRef:
+        return ResourceRef(**self.model_dump(include=set(ResourceRef.model_fields)))
+
+
+class Remediation(Strict):
+    text: str
+    console: str | None = None
+    cli: str | None = None
+    terraform: str | None = None
+    url: str | None = None
+
+
+class Check(Strict):
+    """A declarative check over ``Resource.config``.
+
+    ``fields`` are the config keys the check reads: they become the finding's
+    evidence, and if any of them could not be collected the result is ERROR.
+    ``pass_when`` and ``applies_when`` are JMESPath expressions evaluated
+    against the config; a truthy ``pass_when`` means PASS.
+    """
+
+    fields: tuple[str, ...] = Field(min_length=1)
+    pass_when: str
+    applies_when: str | None = None
+    message_pass: str
+    message_fail: str
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$")
+    title: str
+    resource_type: str = Field(pattern=r"^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$")
+    severity: Severity
+    rationale: str
+    remediation: Remediation
+    check: Check
+    references: tuple[str, ...] = ()
+
+    @property
+    def provider(self) -> str:
+        return self.id.split(".")[0]
+
+    @property
+    def service(self) -> str:
+        return self.id.split(".")[1]
+
+
+class ControlRef(Strict):
+    framework: str
+    id: str
+    title: str
+    responsibility: Responsibility
+    rationale: str
+
+
+class Finding(Strict):
+    rule_id: str
+    title: str
+    status: Status
+    severity: Severity
+    message: str
+    resource: ResourceRef
+    evidence: dict[str, Any]
+    remediation: Remediation
+    controls: tuple[ControlRef, ...] = ()
+    responsibility: Responsibility | None = None
+    fingerprint: str
+
+    @staticmethod
+    def fingerprint_for(rule_id: str, resource: ResourceRef) -> str:
+        """Stable identity of (rule, resource) across scans; used by SARIF and baselines."""
+        key = "|".join([rule_id, resource.provider, resource.account, resource.region, resource.type, resource.id])
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class ScanError(Strict):
+    """A collection failure that is not tied to a single rule result."""
+
+    provider: str
+    account: str
+    region: str
+    service: str
+    operation: str
+    resource_type: str | None = None
+    code: str
+    message: str
+
+
+class ScanMeta(Strict):
+    tool: str = "cloudscan"
+    tool_version: str
+    provider: str
+    account: str
+    regions: tuple[str, ...]
+    started: datetime
+    finished: datetime
+    rules_evaluated: int
+    resources_scanned: int
+    api_calls: int = 0
+
+
+class Summary(Strict):
+    total: int
+    by_status: dict[str, int]
+    failed_by_severity: dict[str, int]
+    errors: int
+
+
+class ScanResult(Strict):
+    schema_version: str = SCHEMA_VERSION
+    scan: ScanMeta
+    summary: Summary
+    findings: tuple[Finding, ...]
+    errors: tuple[ScanError, ...]
+
+
+def summarize(
+    findings: tuple[Finding, ...] | list[Finding], errors: tuple[ScanError, ...] | list[ScanError]
+) -> Summary:
+    by_status = {status.value: 0 for status in Status}
+    failed = {severity.value: 0 for severity in Severity}
+    for finding in findings:
+        by_status[finding.status.value] += 1
+        if finding.status is Status.FAIL:
+            failed[finding.severity.value] += 1
+    return Summary(total=len(findings), by_status=by_status, failed_by_severity=failed, errors=len(errors))

@@ -1,0 +1,1 @@
+"""Provider adapters: enumerate cloud resources into normalized ``Resource`` objects."""

@@ -1,0 +1,90 @@
+"""Entry point of the AWS adapter: credentials, identity, regions, collection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+
+from scanner.errors import UsageError
+from scanner.models import ScanError
+from scanner.providers.aws.collector import AwsCollector, Inventory, Progress, describe_error
+from scanner.providers.aws.services import all_aggregates, all_specs
+from scanner.providers.aws.session import ClientPool
+
+
+class ScanAborted(Exception):
+    """The scan could not start (e.g. the caller's identity is unreadable)."""
+
+
+@dataclass
+class AwsScan:
+    account: str
+    regions: list[str]
+    inventory: Inventory
+
+
+def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
+    try:
+        return boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise UsageError(f"AWS profile {profile!r} was not found in the AWS config files") from None
+
+
+def scan_aws(
+    session: boto3.Session,
+    resource_types: Iterable[str],
+    regions: list[str] | None = None,
+    max_workers: int = 8,
+    progress: Progress | None = None,
+) -> AwsScan:
+    """Collect the given resource types (and what their aggregates need) from one account."""
+    pool = ClientPool(session, max_workers=max_workers)
+    try:
+        identity = pool.identity()
+    except NoCredentialsError:
+        raise UsageError(
+            "no AWS credentials found: use --profile, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID"
+        ) from None
+    except (ClientError, BotoCoreError) as exc:
+        code, message = describe_error(exc)
+        raise ScanAborted(f"cannot read the caller identity (sts:GetCallerIdentity): {code}: {message}") from None
+
+    errors: list[ScanError] = []
+    if not regions:
+        try:
+            regions = pool.enabled_regions()
+        except (ClientError, BotoCoreError) as exc:
+            code, message = describe_error(exc)
+            regions = [pool.home_region()]
+            errors.append(
+                ScanError(
+                    provider="aws",
+                    account=identity.account,
+                    region=regions[0],
+                    service="ec2",
+                    operation="describe_regions",
+                    code=code,
+                    message=f"{message} (scanned only {regions[0]})",
+                )
+            )
+    wanted = set(resource_types)
+    aggregates = [aggregate for aggregate in all_aggregates() if aggregate.type in wanted]
+    for aggregate in aggregates:
+        wanted.update(aggregate.sources)
+    specs = [spec for spec in all_specs() if spec.type in wanted]
+    collector = AwsCollector(pool, identity, sorted(regions), specs, aggregates, max_workers, progress)
+    inventory = collector.collect()
+    inventory.errors[:0] = errors
+    return AwsScan(account=identity.account, regions=sorted(regions), inventory=inventory)
+
+
+def listing_task_count(resource_types: Iterable[str], regions: list[str]) -> int:
+    """How many listing tasks a scan will run (for progress bars)."""
+    wanted = set(resource_types)
+    for aggregate in all_aggregates():
+        if aggregate.type in wanted:
+            wanted.update(aggregate.sources)
+    return sum(len(regions) if spec.scope == "regional" else 1 for spec in all_specs() if spec.type in wanted)

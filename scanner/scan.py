@@ -1,0 +1,85 @@
+"""One scan, end to end: select rules, collect, evaluate, attach controls, summarize."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from fnmatch import fnmatchcase
+
+import boto3
+
+from scanner import __version__
+from scanner.engine import evaluate
+from scanner.errors import UsageError
+from scanner.mappings import controls_for
+from scanner.models import Rule, ScanMeta, ScanResult, Severity, summarize
+from scanner.providers.aws.collector import Progress
+from scanner.providers.aws.scan import scan_aws
+from scanner.rules import load_rules
+
+
+def select_rules(
+    rules: Iterable[Rule],
+    provider: str,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    severities: Sequence[Severity] = (),
+) -> list[Rule]:
+    """Filter rules by provider, id patterns (globs allowed) and severity.
+
+    An ``include`` pattern that matches no rule is a usage error: a typo must not
+    silently scan nothing.
+    """
+    candidates = [rule for rule in rules if rule.provider == provider]
+    for pattern in (*include, *exclude):
+        if not any(fnmatchcase(rule.id, pattern) for rule in candidates):
+            raise UsageError(f"no {provider} rule matches {pattern!r} (see `cloudscan rules list`)")
+    selected = []
+    for rule in candidates:
+        if include and not any(fnmatchcase(rule.id, pattern) for pattern in include):
+            continue
+        if any(fnmatchcase(rule.id, pattern) for pattern in exclude):
+            continue
+        if severities and rule.severity not in severities:
+            continue
+        selected.append(rule)
+    if not selected:
+        raise UsageError("the rule filters leave no rule to run")
+    return selected
+
+
+def run_aws_scan(
+    session: boto3.Session,
+    rules: Sequence[Rule] | None = None,
+    regions: list[str] | None = None,
+    max_workers: int = 8,
+    progress: Progress | None = None,
+) -> ScanResult:
+    rules = list(rules) if rules is not None else select_rules(load_rules(), "aws")
+    started = datetime.now(timezone.utc)
+    collected = scan_aws(
+        session,
+        {rule.resource_type for rule in rules},
+        regions=regions,
+        max_workers=max_workers,
+        progress=progress,
+    )
+    inventory = collected.inventory
+    findings = evaluate(rules, inventory.resources, inventory.errors, controls_for)
+    meta = ScanMeta(
+        tool_version=__version__,
+        provider="aws",
+        account=collected.account,
+        regions=tuple(collected.regions),
+        started=started,
+        finished=datetime.now(timezone.utc),
+        rules_evaluated=len(rules),
+        resources_scanned=len(inventory.resources),
+        api_calls=inventory.api_calls,
+    )
+    return ScanResult(
+        scan=meta,
+        summary=summarize(findings, inventory.errors),
+        findings=tuple(findings),
+        errors=tuple(inventory.errors),
+    )
