@@ -14,7 +14,7 @@ from scanner.errors import UsageError
 from scanner.mappings import controls_for
 from scanner.models import Rule, ScanMeta, ScanResult, Severity, summarize
 from scanner.providers.aws.collector import Progress
-from scanner.providers.aws.scan import scan_aws
+from scanner.providers.aws.scan import ApiSettings, scan_aws
 from scanner.rules import load_rules
 
 
@@ -54,6 +54,7 @@ def run_aws_scan(
     regions: list[str] | None = None,
     max_workers: int = 8,
     progress: Progress | None = None,
+    settings: ApiSettings | None = None,
 ) -> ScanResult:
     rules = list(rules) if rules is not None else select_rules(load_rules(), "aws")
     started = datetime.now(timezone.utc)
@@ -63,6 +64,7 @@ def run_aws_scan(
         regions=regions,
         max_workers=max_workers,
         progress=progress,
+        settings=settings,
     )
     inventory = collected.inventory
     findings = evaluate(rules, inventory.resources, inventory.errors, controls_for)

@@ -29,3 +29,45 @@ def fake_aws_credentials(monkeypatch):
             monkeypatch.delenv(name, raising=False)
     for name, value in _FAKE_AWS.items():
         monkeypatch.setenv(name, value)
+
+
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
+
+
+def _is_loopback(host) -> bool:
+    if host is None:
+        return True
+    host = host.decode() if isinstance(host, bytes) else str(host)
+    return host in _LOOPBACK_NAMES or host.startswith("127.")
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Fail any test whose process tries to resolve or reach a non-loopback address.
+
+    SDK credential chains probe instance-metadata addresses when they find no
+    credentials; this guard proves the tests never do, and never leak DNS.
+    """
+    import socket
+
+    attempts: list[str] = []
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = socket.socket.connect
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if not _is_loopback(host):
+            attempts.append(f"resolve {host}")
+            raise OSError(f"non-loopback address blocked in tests: {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else None
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(host):
+            attempts.append(f"connect {host}")
+            raise OSError(f"non-loopback address blocked in tests: {host}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    yield
+    assert attempts == [], f"test tried to reach non-loopback addresses: {attempts}"

@@ -36,3 +36,33 @@ def finding(result: ScanResult, rule_id: str, resource_id: str) -> Finding:
 
 def status_of(result: ScanResult, rule_id: str, resource_id: str) -> Status:
     return finding(result, rule_id, resource_id).status
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server_url():
+    """A moto server on 127.0.0.1 (one per test session)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto_server(moto_server_url, monkeypatch):
+    """Point every AWS SDK call at the moto server via AWS_ENDPOINT_URL, with a clean state."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server_url}/moto-api/reset", method="POST")).read()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server_url)
+    return moto_server_url

@@ -10,6 +10,7 @@ unavailable on the resource.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from scanner.providers.aws.session import ClientPool, Identity
 from scanner.providers.aws.spec import Aggregate, Call, Context, Item, ResourceSpec, resolve
 
 GLOBAL = "global"
+log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 
@@ -141,7 +143,13 @@ class AwsCollector:
         unavailable = dict(listed.lookup_failures)
         for detail in spec.details:
             try:
-                details[detail.name] = self._call(spec.service, context.region, detail.call, raw, context)
+                if detail.for_each is None:
+                    details[detail.name] = self._call(spec.service, context.region, detail.call, raw, context)
+                else:
+                    elements = jmespath.search(detail.for_each, {**raw, **details}) or []
+                    details[detail.name] = [
+                        self._call(spec.service, context.region, detail.call, element, context) for element in elements
+                    ]
             except CallFailed as failure:
                 details[detail.name] = None
                 for provided in detail.provides:
@@ -198,6 +206,7 @@ class AwsCollector:
     def _call(self, service: str, region: str, call: Call, item: dict[str, Any], context: Context) -> Any:
         client = self.pool.client(service, region)
         params = resolve(dict(call.params), item, context)
+        log.debug("calling %s.%s in %s", service, call.operation, region)
         try:
             if client.can_paginate(call.operation):
                 paginator = client.get_paginator(call.operation)
@@ -208,6 +217,7 @@ class AwsCollector:
             code, message = describe_error(exc)
             if code in call.absent:
                 return None
+            log.debug("%s.%s in %s failed: %s", service, call.operation, region, code)
             raise CallFailed(code, message) from None
         if isinstance(response, dict):
             response.pop("ResponseMetadata", None)

@@ -19,6 +19,14 @@ class ScanAborted(Exception):
     """The scan could not start (e.g. the caller's identity is unreadable)."""
 
 
+@dataclass(frozen=True)
+class ApiSettings:
+    """How patient the scan is with each API call: attempts (adaptive retries) and read timeout."""
+
+    max_attempts: int = 8
+    timeout: float = 30.0
+
+
 @dataclass
 class AwsScan:
     account: str
@@ -39,9 +47,11 @@ def scan_aws(
     regions: list[str] | None = None,
     max_workers: int = 8,
     progress: Progress | None = None,
+    settings: ApiSettings | None = None,
 ) -> AwsScan:
     """Collect the given resource types (and what their aggregates need) from one account."""
-    pool = ClientPool(session, max_workers=max_workers)
+    settings = settings or ApiSettings()
+    pool = ClientPool(session, max_workers, settings.max_attempts, settings.timeout)
     try:
         identity = pool.identity()
     except NoCredentialsError:

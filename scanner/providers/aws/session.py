@@ -9,8 +9,10 @@ botocore itself.
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 from botocore.config import Config
@@ -19,6 +21,36 @@ from scanner import __version__
 
 DEFAULT_REGION = "us-east-1"
 _GLOBAL_REGION_BY_PARTITION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+
+
+def _is_local_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _keep_account_prefix_off_local_endpoints(client) -> None:
+    """S3 Control puts the account id in front of the endpoint host ("123456789012.host").
+
+    Against an endpoint override that is an IP address or ``localhost`` (moto
+    server, a proxy) that name cannot resolve, and looking it up would leak a DNS
+    query, so the prefix is removed before the request is signed.
+    """
+    endpoint = urlsplit(client.meta.endpoint_url or "")
+    if not _is_local_host(endpoint.hostname or ""):
+        return
+
+    def strip_prefix(request, **_):
+        parts = urlsplit(request.url)
+        prefix, _, rest = parts.netloc.partition(".")
+        if prefix.isdigit() and rest == endpoint.netloc:
+            request.url = urlunsplit(parts._replace(netloc=rest))
+
+    client.meta.events.register("before-sign.s3-control", strip_prefix)
 
 
 @dataclass(frozen=True)
@@ -53,7 +85,10 @@ class ClientPool:
         key = (service, region)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self.session.client(service, region_name=region, config=self._config)
+                client = self.session.client(service, region_name=region, config=self._config)
+                if service == "s3control":
+                    _keep_account_prefix_off_local_endpoints(client)
+                self._clients[key] = client
             return self._clients[key]
 
     def home_region(self) -> str:

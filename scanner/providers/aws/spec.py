@@ -39,11 +39,18 @@ class Call:
 
 @dataclass(frozen=True)
 class Detail:
-    """A per-resource call; if it fails, the config fields it ``provides`` are unavailable."""
+    """A per-resource call; if it fails, the config fields it ``provides`` are unavailable.
+
+    With ``for_each`` (a JMESPath over the listed item and the details before
+    this one) the call runs once per element, its templates filled from the
+    element, and the result is the list of answers in element order. That
+    covers APIs that only answer per sub-object, such as per access key.
+    """
 
     name: str
     call: Call
     provides: tuple[str, ...]
+    for_each: str | None = None
 
 
 @dataclass(frozen=True)

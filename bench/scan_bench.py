@@ -1,0 +1,605 @@
+"""Scan benchmark: wall time, API calls and peak memory of a full AWS scan against a moto server.
+
+Usage (from the repository root)::
+
+    python bench/scan_bench.py                      # 20 resources over 2 regions
+    python bench/scan_bench.py --resources 1000 --json bench-1000.json
+    python bench/scan_bench.py --resources 1000 --profile 25   # cProfile of the scan, all threads
+
+What happens:
+
+1. A moto server is started as a *child process* on 127.0.0.1 and a free port
+   (``python -m moto.server -H 127.0.0.1 -p PORT``), so its memory and CPU are
+   not counted as the scanner's. Nothing talks to any non-loopback address.
+2. N resources are planted with plain boto3 calls (independent of the scanner's
+   code), spread round-robin over resource kinds and regions, half of them
+   misconfigured. A kind that moto cannot create is dropped with a warning.
+3. The real scan (``scanner.scan.run_aws_scan`` with every AWS rule) runs in a
+   *second child process* that reports its own wall time, API calls, findings and
+   peak RSS (VmHWM), so planting and the moto server are not measured.
+4. A table is printed with PASS/MISS against the targets; ``--json`` writes it.
+
+Speed and memory targets live here, never in timed tests.
+
+S3 Control and the moto server: botocore builds S3 Control URLs as
+``http://<account-id>.<endpoint host>``; against ``http://127.0.0.1:PORT`` that host
+(``123456789012.127.0.0.1``) does not resolve and ``inject_host_prefix=False`` does
+not help (the prefix comes from the endpoint ruleset). Before the scanner stripped
+that prefix for IP/localhost endpoints (``scanner/providers/aws/session.py``), the
+account-level S3 check ended as an ``EndpointConnectionError`` ERROR finding after
+about 4-5.6 s of adaptive retries. The benchmark does not work around it: an ERROR
+finding in the table would show a regression.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+HOME_REGION = "us-east-1"
+DEFAULT_REGIONS = ["eu-west-1", "us-east-1", "eu-central-1", "us-west-2"]
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "bench-access-key",
+    "AWS_SECRET_ACCESS_KEY": "bench-secret-key",
+    "AWS_SESSION_TOKEN": "bench-session-token",
+    "AWS_DEFAULT_REGION": HOME_REGION,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+DEMO_PASSWORD = "DemoOnly-NotASecret-1"
+BLOCK_ALL = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+MB = 1024 * 1024
+
+# (target name, applies to resource counts up to, seconds)
+WALL_TARGETS = ((20, 5.0), (1000, 60.0))
+MEMORY_TARGET_MB = 200.0
+
+
+# -- environment and session ---------------------------------------------------
+
+
+def point_at(port: int) -> None:
+    """Point every AWS client of this process at the loopback moto server, with fake credentials."""
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        del os.environ[name]
+    os.environ.update(FAKE_CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+    # Never read the developer's real AWS config or credential files.
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+
+def make_session() -> boto3.Session:
+    return boto3.Session(
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+        region_name=HOME_REGION,
+    )
+
+
+# -- moto server (child process) -----------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_moto(port: int, timeout: float = 30.0) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    stop_moto(process)
+    raise RuntimeError(f"moto server did not answer on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def stop_moto(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def proc_status_mb(pid: int | str, field: str = "VmHWM") -> float | None:
+    """A memory line of /proc/PID/status in MB (VmHWM = peak RSS, VmRSS = current); Linux only."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def own_peak_rss_mb() -> float:
+    """Peak RSS of this process.
+
+    VmHWM where /proc exists: ``ru_maxrss`` is inherited from the parent across
+    fork+exec on Linux, so a child started by a big parent would report the
+    parent's peak. Elsewhere ``ru_maxrss`` (KB on Linux/BSD, bytes on macOS).
+    """
+    peak = proc_status_mb("self")
+    if peak is not None:
+        return peak
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return maxrss / MB if sys.platform == "darwin" else maxrss / 1024
+
+
+# -- planting (plain boto3, independent of the scanner) --------------------------
+
+Planter = Callable[[boto3.Session, str, int, bool], None]
+
+
+def _bucket(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    s3 = session.client("s3", region_name=region)
+    name = f"bench-bucket-{index:05d}"
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    if secure:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=BLOCK_ALL)
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_encryption(
+            Bucket=name,
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+        )
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "bench", "Value": "secure"}]})
+    else:
+        s3.put_bucket_acl(Bucket=name, ACL="public-read")
+
+
+def _security_group(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ec2 = session.client("ec2", region_name=region)
+    group = ec2.create_security_group(GroupName=f"bench-sg-{index:05d}", Description="cloudscan benchmark")
+    cidr, port = ("10.0.0.0/8", 443) if secure else ("0.0.0.0/0", 22)
+    ec2.authorize_security_group_ingress(
+        GroupId=group["GroupId"],
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}],
+    )
+
+
+def _volume(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ec2 = session.client("ec2", region_name=region)
+    ec2.create_volume(
+        AvailabilityZone=f"{region}a",
+        Size=1,
+        Encrypted=secure,
+        TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": f"bench-vol-{index:05d}"}]}],
+    )
+
+
+_IMAGES: dict[str, str] = {}
+
+
+def _instance(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ec2 = session.client("ec2", region_name=region)
+    if region not in _IMAGES:
+        _IMAGES[region] = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+    ec2.run_instances(
+        ImageId=_IMAGES[region],
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        MetadataOptions={"HttpTokens": "required" if secure else "optional", "HttpEndpoint": "enabled"},
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"bench-i-{index:05d}"}]}],
+    )
+
+
+def _iam_user(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    iam = session.client("iam", region_name=HOME_REGION)
+    name = f"bench-user-{index:05d}"
+    iam.create_user(UserName=name, Tags=[{"Key": "bench", "Value": "yes"}])
+    if not secure:
+        # Console password and a directly attached, over-broad inline policy. (The moto server does not
+        # load AWS managed policies by default, so none is attached.)
+        iam.create_login_profile(UserName=name, Password=DEMO_PASSWORD)
+        iam.put_user_policy(UserName=name, PolicyName="bench-admin", PolicyDocument=ADMIN_POLICY)
+
+
+def _kms_key(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    kms = session.client("kms", region_name=region)
+    key = kms.create_key(Description=f"bench-key-{index:05d}")
+    if secure:
+        kms.enable_key_rotation(KeyId=key["KeyMetadata"]["KeyId"])
+
+
+def _sns_topic(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    attributes = {"KmsMasterKeyId": "alias/aws/sns"} if secure else {}
+    session.client("sns", region_name=region).create_topic(Name=f"bench-topic-{index:05d}", Attributes=attributes)
+
+
+def _sqs_queue(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    attributes = {"SqsManagedSseEnabled": "true"} if secure else {"SqsManagedSseEnabled": "false"}
+    session.client("sqs", region_name=region).create_queue(QueueName=f"bench-queue-{index:05d}", Attributes=attributes)
+
+
+def _log_group(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    logs = session.client("logs", region_name=region)
+    name = f"/bench/group-{index:05d}"
+    logs.create_log_group(logGroupName=name)
+    if secure:
+        logs.put_retention_policy(logGroupName=name, retentionInDays=365)
+
+
+def _dynamodb_table(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("dynamodb", region_name=region).create_table(
+        TableName=f"bench-table-{index:05d}",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+        SSESpecification={"Enabled": secure},
+    )
+
+
+def _rds_instance(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("rds", region_name=region).create_db_instance(
+        DBInstanceIdentifier=f"bench-db-{index:05d}",
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        MasterUsername="benchadmin",
+        MasterUserPassword=DEMO_PASSWORD,
+        StorageEncrypted=secure,
+        PubliclyAccessible=not secure,
+        BackupRetentionPeriod=7 if secure else 0,
+    )
+
+
+# Kind name -> (planter, regional?). Global kinds ignore the region they are handed.
+KINDS: dict[str, tuple[Planter, bool]] = {
+    "s3_bucket": (_bucket, True),
+    "ec2_security_group": (_security_group, True),
+    "ec2_volume": (_volume, True),
+    "ec2_instance": (_instance, True),
+    "iam_user": (_iam_user, False),
+    "kms_key": (_kms_key, True),
+    "sns_topic": (_sns_topic, True),
+    "sqs_queue": (_sqs_queue, True),
+    "logs_log_group": (_log_group, True),
+    "dynamodb_table": (_dynamodb_table, True),
+    "rds_instance": (_rds_instance, True),
+}
+
+
+def plant(session: boto3.Session, total: int, regions: list[str], kinds: list[str], workers: int = 4) -> dict[str, Any]:
+    """Create ``total`` resources round-robin over ``kinds`` and ``regions``; about half are misconfigured.
+
+    Each kind is probed with its first resource; a kind moto rejects is dropped (and
+    its share goes to the remaining kinds) so the account still holds ``total``.
+    """
+    usable: list[str] = []
+    dropped: dict[str, str] = {}
+    planted: Counter[str] = Counter()
+    index = 0
+    for kind in kinds:
+        if index >= total:
+            break
+        planter, _ = KINDS[kind]
+        try:
+            planter(session, regions[0], index, False)
+        except Exception as exc:  # any moto gap drops the kind, with the reason shown
+            dropped[kind] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+            continue
+        usable.append(kind)
+        planted[kind] += 1
+        index += 1
+    if not usable:
+        raise RuntimeError(f"no resource kind could be planted: {dropped}")
+
+    # The n-th resource of a kind goes to region n mod len(regions); odd n are the well-configured ones.
+    jobs = []
+    queued = Counter(planted)
+    for position in range(index, total):
+        kind = usable[position % len(usable)]
+        nth = queued[kind]
+        queued[kind] += 1
+        region = regions[nth % len(regions)] if KINDS[kind][1] else HOME_REGION
+        jobs.append((kind, region, position, nth % 2 == 1))
+
+    def run(job: tuple[str, str, int, bool]) -> str:
+        kind, region, position, secure = job
+        KINDS[kind][0](session, region, position, secure)
+        return kind
+
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        planted.update(executor.map(run, jobs))
+    if "iam_user" in planted:
+        # Most real accounts have a credential report; without one IAM checks that read it are ERRORs.
+        iam = session.client("iam", region_name=HOME_REGION)
+        for _ in range(20):
+            if iam.generate_credential_report()["State"] == "COMPLETE":
+                break
+            time.sleep(0.2)
+    return {"planted": dict(sorted(planted.items())), "dropped": dropped}
+
+
+# -- the measured scan (runs in its own process) ---------------------------------
+
+
+def _profiled(function: Callable[[], Any], top: int) -> tuple[Any, str]:
+    """Run ``function`` under cProfile in every thread it starts; return (result, report)."""
+    import cProfile
+    import io
+    import pstats
+    import threading
+
+    profilers: list[cProfile.Profile] = []
+    lock = threading.Lock()
+
+    def start_in_thread(*_: Any) -> None:
+        profiler = cProfile.Profile()
+        with lock:
+            profilers.append(profiler)
+        profiler.enable()  # replaces this hook for the rest of the thread
+
+    main = cProfile.Profile()
+    profilers.append(main)
+    threading.setprofile(start_in_thread)
+    main.enable()
+    try:
+        result = function()
+    finally:
+        main.disable()
+        threading.setprofile(None)  # type: ignore[arg-type]
+    stats = pstats.Stats(main)
+    for profiler in profilers[1:]:
+        profiler.create_stats()
+        stats.add(profiler)
+    report = io.StringIO()
+    stats.stream = report
+    stats.strip_dirs()
+    print(f"-- cProfile, summed over {len(profilers)} threads, by cumulative time --", file=report)
+    stats.sort_stats("cumulative").print_stats(top)
+    print("-- by own time --", file=report)
+    stats.sort_stats("tottime").print_stats(top)
+    return result, report.getvalue()
+
+
+def worker(args: argparse.Namespace) -> None:
+    point_at(args.port)
+    session = make_session()
+
+    from scanner.models import Status
+    from scanner.scan import run_aws_scan
+
+    baseline_mb = own_peak_rss_mb()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+
+    def scan():
+        return run_aws_scan(session, regions=args.regions, max_workers=args.max_workers)
+
+    if args.profile:
+        result, report = _profiled(scan, args.profile)
+    else:
+        result, report = scan(), ""
+    wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    errors = Counter(f"{error.service}:{error.operation}:{error.code}" for error in result.errors)
+    error_messages = Counter(finding.message[:120] for finding in result.findings if finding.status is Status.ERROR)
+    by_type = Counter(finding.resource.type for finding in result.findings)
+    out = {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime, 3),
+        "api_calls": result.scan.api_calls,
+        "resources_scanned": result.scan.resources_scanned,
+        "rules_evaluated": result.scan.rules_evaluated,
+        "findings": result.summary.total,
+        "by_status": result.summary.by_status,
+        "findings_by_resource_type": dict(sorted(by_type.items())),
+        "scan_errors": result.summary.errors,
+        "scan_error_kinds": dict(sorted(errors.items())),
+        "error_finding_messages": dict(error_messages.most_common(5)),
+        "peak_rss_mb": round(own_peak_rss_mb(), 1),
+        "rss_before_scan_mb": round(baseline_mb, 1),
+        "profile": report,
+    }
+    sys.stdout.write("BENCH-RESULT " + json.dumps(out) + "\n")
+
+
+# -- orchestration -------------------------------------------------------------
+
+
+def run_scan_process(args: argparse.Namespace, port: int) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        "--port",
+        str(port),
+        "--regions",
+        ",".join(args.regions),
+        "--max-workers",
+        str(args.max_workers),
+        "--profile",
+        str(args.profile),
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
+    for line in completed.stdout.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line.removeprefix("BENCH-RESULT "))
+    raise RuntimeError(f"scan process failed (exit {completed.returncode}):\n{completed.stderr[-4000:]}")
+
+
+def targets_for(resources: int, wall: float, rss: float) -> list[tuple[str, str, str]]:
+    rows = []
+    for limit, seconds in WALL_TARGETS:
+        if resources <= limit:
+            label = f"{limit:,}-resource account < {seconds:g} s wall"
+            rows.append((label, f"{wall:.2f} s", "PASS" if wall < seconds else "MISS"))
+            break
+    else:
+        rows.append((f"wall (no target above {WALL_TARGETS[-1][0]:,} resources)", f"{wall:.2f} s", "n/a"))
+    rows.append(
+        (
+            f"peak memory < {MEMORY_TARGET_MB:g} MB (scanner RSS)",
+            f"{rss:.1f} MB",
+            "PASS" if rss < MEMORY_TARGET_MB else "MISS",
+        )
+    )
+    return rows
+
+
+def print_report(report: dict[str, Any]) -> None:
+    scan = report["scan"]
+    per_resource = scan["api_calls"] / report["resources"] if report["resources"] else 0.0
+    per_scanned = scan["api_calls"] / scan["resources_scanned"] if scan["resources_scanned"] else 0.0
+    rows = [
+        (
+            "resources planted",
+            f"{report['resources']} over {len(report['regions'])} regions ({', '.join(report['regions'])})",
+        ),
+        ("planted by kind", ", ".join(f"{k}={v}" for k, v in report["planting"]["planted"].items())),
+        ("planting time (not measured)", f"{report['planting_s']:.1f} s"),
+        ("scan wall time", f"{scan['wall_s']:.2f} s (CPU {scan['cpu_s']:.2f} s)"),
+        (
+            "API calls",
+            f"{scan['api_calls']} ({per_resource:.2f} per planted resource, {per_scanned:.2f} per scanned resource)",
+        ),
+        ("resources scanned", str(scan["resources_scanned"])),
+        ("rules evaluated", str(scan["rules_evaluated"])),
+        ("findings", f"{scan['findings']} " + str({k: v for k, v in scan["by_status"].items() if v})),
+        ("scan errors", f"{scan['scan_errors']} {scan['scan_error_kinds'] or ''}".strip()),
+        (
+            "peak RSS, scanner process",
+            f"{scan['peak_rss_mb']:.1f} MB (after imports: {scan['rss_before_scan_mb']:.1f} MB)",
+        ),
+        ("peak RSS, moto server (separate)", f"{report['moto_peak_rss_mb'] or 0:.1f} MB"),
+    ]
+    for message, count in scan["error_finding_messages"].items():
+        rows.append(("ERROR finding", f"{count} x {message}"))
+    if report["planting"]["dropped"]:
+        rows.append(
+            ("kinds moto could not plant", "; ".join(f"{k}: {v}" for k, v in report["planting"]["dropped"].items()))
+        )
+    width = max(len(name) for name, _ in rows)
+    print()
+    for name, value in rows:
+        print(f"  {name:<{width}}  {value}")
+    print()
+    width = max(len(label) for label, _, _ in report["targets"])
+    print(f"  {'target':<{width}}  {'measured':>10}  result")
+    for label, measured, verdict in report["targets"]:
+        print(f"  {label:<{width}}  {measured:>10}  {verdict}")
+    if scan.get("profile"):
+        print()
+        print(scan["profile"])
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--resources", type=int, default=20, help="resources to plant (default 20)")
+    parser.add_argument(
+        "--regions",
+        default="2",
+        help=f"a count (first N of {','.join(DEFAULT_REGIONS)}) or a comma list of region names (default 2)",
+    )
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma list of resource kinds to plant")
+    parser.add_argument("--max-workers", type=int, default=8, help="scanner thread pool size (default 8)")
+    parser.add_argument("--profile", type=int, default=0, metavar="TOP", help="cProfile the scan, print TOP rows")
+    parser.add_argument("--json", type=Path, help="write the report as JSON to this file")
+    parser.add_argument("--timeout", type=float, default=900, help="give up on the scan after this many seconds")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.regions.isdigit():
+        count = int(args.regions)
+        if not 1 <= count <= len(DEFAULT_REGIONS):
+            parser.error(f"--regions count must be 1..{len(DEFAULT_REGIONS)}")
+        args.regions = DEFAULT_REGIONS[:count]
+    else:
+        args.regions = [region.strip() for region in args.regions.split(",") if region.strip()]
+    args.kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
+    unknown = [kind for kind in args.kinds if kind not in KINDS]
+    if unknown:
+        parser.error(f"unknown kinds {unknown}; known: {', '.join(KINDS)}")
+    if args.resources < 1:
+        parser.error("--resources must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        worker(args)
+        return 0
+
+    port = free_port()
+    print(f"starting moto server on 127.0.0.1:{port} ...", flush=True)
+    server = start_moto(port)
+    try:
+        point_at(port)
+        started = time.perf_counter()
+        print(f"planting {args.resources} resources over {', '.join(args.regions)} ...", flush=True)
+        planting = plant(make_session(), args.resources, args.regions, args.kinds)
+        planting_s = time.perf_counter() - started
+        print("scanning (separate process) ...", flush=True)
+        scan = run_scan_process(args, port)
+        moto_rss = proc_status_mb(server.pid)
+    finally:
+        stop_moto(server)
+
+    report = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "resources": args.resources,
+        "regions": args.regions,
+        "planting": planting,
+        "planting_s": round(planting_s, 2),
+        "moto_peak_rss_mb": moto_rss,
+        "scan": scan,
+        "targets": targets_for(args.resources, scan["wall_s"], scan["peak_rss_mb"]),
+    }
+    print_report(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"\nwrote {args.json}")
+    return 0 if all(verdict != "MISS" for _, _, verdict in report["targets"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

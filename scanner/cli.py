@@ -1,0 +1,262 @@
+"""The ``cloudscan`` command line.
+
+Bad input (flags, rule or mapping files) is reported as one line naming the
+problem, with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from scanner import __version__
+from scanner.errors import UsageError
+from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
+from scanner.models import Severity
+from scanner.reports import WRITERS, write_reports
+from scanner.reports.console import print_summary
+from scanner.rules import load_rules
+from scanner.scan import run_aws_scan, select_rules
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_SEVERITIES = [severity.value for severity in Severity]
+
+
+def _regions(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    for value in values:
+        if not _REGION.match(value):
+            raise click.BadParameter(f"{value!r} is not an AWS region name (like eu-west-1)")
+    return sorted(set(values))
+
+
+def _report_options(fail_on_default: str) -> Callable:
+    """Options shared by every command that runs a scan."""
+
+    def decorate(command: Callable) -> Callable:
+        options = [
+            click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only these rules (glob allowed)."),
+            click.option("--exclude-rule", "excluded", multiple=True, metavar="ID", help="Skip these rules (glob)."),
+            click.option(
+                "--severity", "severities", multiple=True, type=click.Choice(_SEVERITIES), help="Only these severities."
+            ),
+            click.option(
+                "--format",
+                "formats",
+                multiple=True,
+                type=click.Choice(sorted(WRITERS)),
+                help="Report formats to write (repeatable; default json).",
+            ),
+            click.option(
+                "--output-dir",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=Path("cloudscan-results"),
+                show_default=True,
+                help="Where reports are written.",
+            ),
+            click.option(
+                "--fail-on",
+                type=click.Choice(FAIL_ON_CHOICES),
+                default=fail_on_default,
+                show_default=True,
+                help="Exit 1 if a finding fails at or above this severity (none: never).",
+            ),
+            click.option(
+                "--max-workers", type=click.IntRange(1, 64), default=8, show_default=True, help="Parallel API calls."
+            ),
+            click.option(
+                "--max-attempts",
+                type=click.IntRange(1, 20),
+                default=8,
+                show_default=True,
+                help="Attempts per API call (adaptive retries back off on throttling).",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(0.1, 600),
+                default=30.0,
+                show_default=True,
+                help="Seconds to wait for each API response.",
+            ),
+            click.option("--quiet", is_flag=True, help="No progress or summary; reports and exit code only."),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cloudscan")
+def cli() -> None:
+    """Scan cloud accounts for insecure configuration, mapped to ISO/IEC 27017 and 27018."""
+
+
+@cli.group()
+def scan() -> None:
+    """Scan a live cloud account."""
+
+
+@scan.command("aws")
+@click.option("--profile", help="AWS named profile (default: the standard credential chain).")
+@click.option(
+    "--region", "regions", multiple=True, callback=_regions, help="Region to scan (repeatable; default: enabled ones)."
+)
+@_report_options(fail_on_default="high")
+def scan_aws_command(profile: str | None, regions: list[str], **options) -> None:
+    """Scan an AWS account with the standard credential chain."""
+    from scanner.providers.aws.scan import make_session
+
+    session = make_session(profile, regions[0] if regions else None)
+    rules = _selected(options)
+    settings = _api_settings(options)
+    _run(
+        lambda progress: run_aws_scan(session, rules, regions or None, options["max_workers"], progress, settings),
+        options,
+    )
+
+
+@cli.command()
+@_report_options(fail_on_default="none")
+def demo(**options) -> None:
+    """Scan the embedded demo account (moto, in-process; no cloud credentials needed)."""
+    try:
+        from scanner.demo import DEMO_REGIONS, demo_account
+    except ImportError:
+        raise UsageError("the demo needs moto: pip install 'cloudscan[demo]'") from None
+    rules = _selected(options)
+    with ExitStack() as stack:
+        with _status(options["quiet"], "Planting the demo account…"):
+            session = stack.enter_context(demo_account())
+        _run(
+            lambda progress: run_aws_scan(
+                session, rules, DEMO_REGIONS, options["max_workers"], progress, _api_settings(options)
+            ),
+            options,
+        )
+
+
+@cli.group("rules")
+def rules_group() -> None:
+    """Inspect the bundled rules."""
+
+
+@rules_group.command("list")
+@click.option("--provider", type=click.Choice(["aws"]), default=None)
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def rules_list(provider: str | None, output_format: str) -> None:
+    """List rules with severity, resource type and title."""
+    rules = [rule for rule in load_rules() if provider is None or rule.provider == provider]
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([rule.model_dump(mode="json") for rule in rules], indent=2))
+        return
+    id_width = max((len(rule.id) for rule in rules), default=2)
+    type_width = max((len(rule.resource_type) for rule in rules), default=4)
+    click.echo(f"{'ID':<{id_width}}  {'SEVERITY':<8}  {'RESOURCE TYPE':<{type_width}}  TITLE")
+    for rule in rules:
+        click.echo(f"{rule.id:<{id_width}}  {rule.severity.value:<8}  {rule.resource_type:<{type_width}}  {rule.title}")
+    click.echo(f"{len(rules)} rules")
+
+
+@cli.command("permissions")
+@click.argument("provider", type=click.Choice(["aws"]))
+def permissions_command(provider: str) -> None:
+    """Print the least-privilege IAM policy a scan needs."""
+    import json
+
+    from scanner.providers.aws.permissions import policy_document
+
+    click.echo(json.dumps(policy_document(), indent=2))
+
+
+@cli.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the JSON report (findings.json)."""
+    from scanner.reports.json_report import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+def _api_settings(options: dict):
+    from scanner.providers.aws.scan import ApiSettings
+
+    return ApiSettings(max_attempts=options["max_attempts"], timeout=options["timeout"])
+
+
+def _selected(options: dict):
+    return select_rules(
+        load_rules(),
+        "aws",
+        include=options["rules"],
+        exclude=options["excluded"],
+        severities=[Severity(value) for value in options["severities"]],
+    )
+
+
+def _run(scan_function: Callable, options: dict) -> None:
+    quiet = options["quiet"]
+    formats = list(dict.fromkeys(options["formats"] or ("json",)))
+    with _progress(quiet) as progress:
+        result = scan_function(progress)
+    written = write_reports(result, formats, options["output_dir"])
+    code = exit_code(result, options["fail_on"])
+    if not quiet:
+        print_summary(Console(), result, written, options["fail_on"], code)
+    sys.exit(code)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    if quiet:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("Listing resources: {task.completed} type×region done"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("scan", total=None)
+        yield lambda done: progress.advance(task, done)
+
+
+@contextmanager
+def _status(quiet: bool, message: str) -> Iterator[None]:
+    if quiet:
+        yield
+        return
+    with Console(stderr=True).status(message):
+        yield
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning bad input into one line and exit code 2."""
+    from scanner.providers.aws.scan import ScanAborted
+
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("cloudscan: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        click.echo(f"cloudscan: error: {_one_line(exc.format_message())}", err=True)
+        sys.exit(EXIT_USAGE)
+    except UsageError as exc:
+        click.echo(f"cloudscan: error: {_one_line(str(exc))}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ScanAborted as exc:
+        click.echo(f"cloudscan: scan failed: {_one_line(str(exc))}", err=True)
+        sys.exit(EXIT_INCOMPLETE)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+if __name__ == "__main__":
+    main()

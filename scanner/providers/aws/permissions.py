@@ -1,0 +1,53 @@
+"""The IAM actions a scan needs, derived from the resource declarations.
+
+Derived rather than hand-written so the documented least-privilege policy can
+never drift from what the collector actually calls.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import botocore.session
+from botocore import xform_name
+
+from scanner.providers.aws.services import all_specs
+
+# IAM action names that differ from "<service>:<OperationName>".
+_ACTION_OVERRIDES = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+}
+_IAM_PREFIX = {"s3control": "s3"}
+# Calls made outside the declarations: identity and region discovery.
+_ALWAYS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
+
+
+@cache
+def _api_names(service: str) -> dict[str, str]:
+    model = botocore.session.get_session().get_service_model(service)
+    return {xform_name(name): name for name in model.operation_names}
+
+
+def iam_action(service: str, operation: str) -> str:
+    api_name = _api_names(service)[operation]
+    return _ACTION_OVERRIDES.get((service, api_name), f"{_IAM_PREFIX.get(service, service)}:{api_name}")
+
+
+def required_actions() -> list[str]:
+    actions = set(_ALWAYS)
+    for spec in all_specs():
+        calls = [spec.listing] if spec.listing else []
+        calls += [detail.call for detail in spec.details] + [lookup.call for lookup in spec.lookups]
+        actions.update(iam_action(spec.service, call.operation) for call in calls)
+    return sorted(actions)
+
+
+def policy_document() -> dict:
+    """A least-privilege IAM policy for ``cloudscan scan aws``."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "CloudscanReadOnly", "Effect": "Allow", "Action": required_actions(), "Resource": "*"}],
+    }

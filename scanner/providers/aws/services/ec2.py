@@ -1,0 +1,295 @@
+"""EC2 and VPC: security groups, EBS volumes and snapshots, AMIs, instances, VPC flow logs."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from scanner.providers.aws.spec import Call, Detail, Item, Lookup, ResourceSpec, tag_list
+
+_PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+_PORTED = ("tcp", "udp")
+_SSH, _RDP = 22, 3389
+
+
+def _name_or(id_field: str) -> str:
+    """An identity template: the Name tag if set, else the resource id."""
+    return "{not_null(Tags[?Key=='Name'].Value | [0], " + id_field + ")}"
+
+
+# -- security groups -----------------------------------------------------------
+
+
+def _is_anywhere(cidr: Any) -> bool:
+    try:
+        return ipaddress.ip_network(str(cidr), strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def _open_sources(permission: dict[str, Any]) -> list[str]:
+    """The CIDRs of an ingress permission that mean "the whole Internet" (0.0.0.0/0, ::/0)."""
+    sources = [entry.get("CidrIp") for entry in permission.get("IpRanges") or []]
+    sources += [entry.get("CidrIpv6") for entry in permission.get("Ipv6Ranges") or []]
+    return [str(source) for source in sources if _is_anywhere(source)]
+
+
+def _protocol(permission: dict[str, Any]) -> str:
+    raw = str(permission.get("IpProtocol", "-1")).lower()
+    return _PROTOCOL_NAMES.get(raw, raw)
+
+
+def _label(protocol: str, permission: dict[str, Any], source: str) -> str:
+    if protocol == "-1":
+        return f"all traffic from {source}"
+    low, high = permission.get("FromPort"), permission.get("ToPort")
+    if protocol in _PORTED and low is not None:
+        ports = str(low) if low == high else f"{low}-{high}"
+        return f"{protocol} {ports} from {source}"
+    return f"{protocol} from {source}"
+
+
+def _covers_port(protocol: str, permission: dict[str, Any], port: int) -> bool:
+    if protocol == "-1":
+        return True
+    if protocol != "tcp":
+        return False
+    low, high = permission.get("FromPort"), permission.get("ToPort")
+    return low is not None and high is not None and low <= port <= high
+
+
+def _covers_all_ports(protocol: str, permission: dict[str, Any]) -> bool:
+    if protocol == "-1":
+        return True
+    if protocol not in _PORTED:
+        return False
+    low, high = permission.get("FromPort"), permission.get("ToPort")
+    # Port 0 is reserved, so 1-65535 opens every usable port just as 0-65535 does.
+    return low is not None and high is not None and low <= 1 and high >= 65535
+
+
+def _normalize_security_group(item: Item) -> dict[str, Any]:
+    public: list[str] = []
+    ssh: list[str] = []
+    rdp: list[str] = []
+    all_ports: list[str] = []
+    for permission in item.raw.get("IpPermissions") or []:
+        protocol = _protocol(permission)
+        for source in _open_sources(permission):
+            label = _label(protocol, permission, source)
+            public.append(label)
+            if _covers_port(protocol, permission, _SSH):
+                ssh.append(label)
+            if _covers_port(protocol, permission, _RDP):
+                rdp.append(label)
+            if _covers_all_ports(protocol, permission):
+                all_ports.append(label)
+    in_use = set(item.lookups.get("groups_in_use") or [])
+    return {
+        "vpc_id": item.raw.get("VpcId"),
+        "public_ingress_rules": sorted(set(public)),
+        "public_ssh_rules": sorted(set(ssh)),
+        "public_rdp_rules": sorted(set(rdp)),
+        "public_all_ports_rules": sorted(set(all_ports)),
+        "attached": item.raw.get("GroupId") in in_use,
+    }
+
+
+SECURITY_GROUP = ResourceSpec(
+    type="aws.ec2.security_group",
+    service="ec2",
+    scope="regional",
+    listing=Call("describe_security_groups", result="SecurityGroups"),
+    id="{GroupId}",
+    name="{GroupName}",
+    arn="arn:{partition}:ec2:{region}:{account}:security-group/{GroupId}",
+    lookups=(
+        Lookup(
+            "groups_in_use",
+            Call("describe_network_interfaces", result="NetworkInterfaces[].Groups[].GroupId"),
+            ("attached",),
+        ),
+    ),
+    fields=(
+        "vpc_id",
+        "public_ingress_rules",
+        "public_ssh_rules",
+        "public_rdp_rules",
+        "public_all_ports_rules",
+        "attached",
+    ),
+    normalize=_normalize_security_group,
+    tags=tag_list("Tags"),
+)
+
+
+# -- EBS -------------------------------------------------------------------------
+
+VOLUME = ResourceSpec(
+    type="aws.ec2.volume",
+    service="ec2",
+    scope="regional",
+    listing=Call("describe_volumes", result="Volumes"),
+    id="{VolumeId}",
+    name=_name_or("VolumeId"),
+    arn="arn:{partition}:ec2:{region}:{account}:volume/{VolumeId}",
+    fields=("encrypted", "kms_key_id", "volume_state", "attached_instances"),
+    normalize=lambda item: {
+        "encrypted": bool(item.raw.get("Encrypted", False)),
+        "kms_key_id": item.raw.get("KmsKeyId"),
+        "volume_state": item.raw.get("State"),
+        "attached_instances": sorted(
+            {
+                str(attachment["InstanceId"])
+                for attachment in item.raw.get("Attachments") or []
+                if "InstanceId" in attachment
+            }
+        ),
+    },
+    tags=tag_list("Tags"),
+)
+
+REGION_SETTINGS = ResourceSpec(
+    type="aws.ec2.region_settings",
+    service="ec2",
+    scope="regional",
+    listing=None,
+    id="{region}",
+    name="EC2 settings in {region}",
+    arn=None,
+    details=(
+        Detail(
+            "ebs_encryption",
+            Call("get_ebs_encryption_by_default", result="EbsEncryptionByDefault"),
+            ("ebs_encryption_by_default",),
+        ),
+    ),
+    fields=("ebs_encryption_by_default",),
+    normalize=lambda item: {"ebs_encryption_by_default": bool(item.details.get("ebs_encryption"))},
+)
+
+
+def _normalize_snapshot(item: Item) -> dict[str, Any]:
+    permissions = item.details.get("create_volume_permissions") or []
+    return {
+        "public": any(permission.get("Group") == "all" for permission in permissions),
+        "shared_with_accounts": sorted({str(p["UserId"]) for p in permissions if "UserId" in p}),
+        "encrypted": bool(item.raw.get("Encrypted", False)),
+        "volume_id": item.raw.get("VolumeId"),
+    }
+
+
+SNAPSHOT = ResourceSpec(
+    type="aws.ec2.snapshot",
+    service="ec2",
+    scope="regional",
+    # The owner-id filter repeats OwnerIds=self; moto ignores OwnerIds and would list every AMI's snapshot.
+    listing=Call(
+        "describe_snapshots",
+        {"OwnerIds": ["self"], "Filters": [{"Name": "owner-id", "Values": ["{account}"]}]},
+        result="Snapshots",
+    ),
+    id="{SnapshotId}",
+    name=_name_or("SnapshotId"),
+    # Snapshot and image ARNs carry no account id.
+    arn="arn:{partition}:ec2:{region}::snapshot/{SnapshotId}",
+    details=(
+        Detail(
+            "create_volume_permissions",
+            Call(
+                "describe_snapshot_attribute",
+                {"SnapshotId": "{SnapshotId}", "Attribute": "createVolumePermission"},
+                result="CreateVolumePermissions",
+            ),
+            ("public", "shared_with_accounts"),
+        ),
+    ),
+    fields=("public", "shared_with_accounts", "encrypted", "volume_id"),
+    normalize=_normalize_snapshot,
+    tags=tag_list("Tags"),
+)
+
+
+# -- AMIs and instances ----------------------------------------------------------
+
+IMAGE = ResourceSpec(
+    type="aws.ec2.image",
+    service="ec2",
+    scope="regional",
+    listing=Call("describe_images", {"Owners": ["self"]}, result="Images"),
+    id="{ImageId}",
+    name="{not_null(Name, ImageId)}",
+    arn="arn:{partition}:ec2:{region}::image/{ImageId}",
+    fields=("public", "image_state"),
+    normalize=lambda item: {
+        "public": bool(item.raw.get("Public", False)),
+        "image_state": item.raw.get("State"),
+    },
+    tags=tag_list("Tags"),
+)
+
+
+def _normalize_instance(item: Item) -> dict[str, Any]:
+    # Only metadata settings and identifiers: never UserData or anything else secret.
+    raw = item.raw
+    metadata = raw.get("MetadataOptions") or {}
+    return {
+        "state": (raw.get("State") or {}).get("Name"),
+        "http_tokens": metadata.get("HttpTokens"),
+        "http_endpoint": metadata.get("HttpEndpoint"),
+        "instance_type": raw.get("InstanceType"),
+        "image_id": raw.get("ImageId"),
+        "public_ip": raw.get("PublicIpAddress"),
+    }
+
+
+INSTANCE = ResourceSpec(
+    type="aws.ec2.instance",
+    service="ec2",
+    scope="regional",
+    listing=Call("describe_instances", result="Reservations[].Instances[]"),
+    id="{InstanceId}",
+    name=_name_or("InstanceId"),
+    arn="arn:{partition}:ec2:{region}:{account}:instance/{InstanceId}",
+    fields=("state", "http_tokens", "http_endpoint", "instance_type", "image_id", "public_ip"),
+    normalize=_normalize_instance,
+    tags=tag_list("Tags"),
+)
+
+
+# -- VPC -------------------------------------------------------------------------
+
+
+def _normalize_vpc(item: Item) -> dict[str, Any]:
+    vpc_id = item.raw.get("VpcId")
+    active = [
+        flow_log
+        for flow_log in item.lookups.get("flow_logs") or []
+        if flow_log.get("ResourceId") == vpc_id and flow_log.get("FlowLogStatus", "ACTIVE") == "ACTIVE"
+    ]
+    return {
+        "is_default": bool(item.raw.get("IsDefault", False)),
+        "cidr_block": item.raw.get("CidrBlock"),
+        "flow_logs_enabled": bool(active),
+        "flow_logs": sorted(
+            f"{flow_log.get('FlowLogId')} {flow_log.get('TrafficType')} to {flow_log.get('LogDestinationType')}"
+            for flow_log in active
+        ),
+    }
+
+
+VPC = ResourceSpec(
+    type="aws.ec2.vpc",
+    service="ec2",
+    scope="regional",
+    listing=Call("describe_vpcs", result="Vpcs"),
+    id="{VpcId}",
+    name=_name_or("VpcId"),
+    arn="arn:{partition}:ec2:{region}:{account}:vpc/{VpcId}",
+    lookups=(Lookup("flow_logs", Call("describe_flow_logs", result="FlowLogs"), ("flow_logs_enabled", "flow_logs")),),
+    fields=("is_default", "cidr_block", "flow_logs_enabled", "flow_logs"),
+    normalize=_normalize_vpc,
+    tags=tag_list("Tags"),
+)
+
+SPECS = (SECURITY_GROUP, VOLUME, REGION_SETTINGS, SNAPSHOT, IMAGE, INSTANCE, VPC)

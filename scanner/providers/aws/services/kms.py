@@ -1,0 +1,72 @@
+"""KMS: automatic rotation of customer-managed keys.
+
+``GetKeyRotationStatus`` is only meaningful for customer-managed symmetric keys
+with KMS-generated key material; for other keys (asymmetric, HMAC, imported
+material, custom key stores, sometimes AWS-managed or pending-deletion keys)
+real AWS answers with an error. The collector runs every ``Detail`` for every
+key, and a detail's failure makes the fields it ``provides`` unavailable, which
+the engine turns into ERROR before looking at ``applies_when``. So the rotation
+detail provides no field: its failure leaves ``rotation_enabled`` as ``None``.
+For keys the rule does not apply to that is harmless (no finding); for keys it
+does apply to, ``None`` makes the rule's ``pass_when`` non-boolean, which the
+engine reports as ERROR, never as PASS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.providers.aws.spec import Call, Detail, Item, ResourceSpec, tag_list
+
+_KEY = {"KeyId": "{KeyId}"}
+
+
+def _normalize_key(item: Item) -> dict[str, Any]:
+    metadata = item.details.get("metadata") or {}
+    rotation = item.details.get("rotation")
+    rotation_enabled = rotation.get("KeyRotationEnabled") if isinstance(rotation, dict) else None
+    return {
+        "key_manager": metadata.get("KeyManager"),
+        "key_state": metadata.get("KeyState"),
+        "key_spec": metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec"),
+        "key_usage": metadata.get("KeyUsage"),
+        "origin": metadata.get("Origin"),
+        "description": metadata.get("Description") or None,
+        "rotation_enabled": rotation_enabled if isinstance(rotation_enabled, bool) else None,
+        "rotation_period_days": rotation.get("RotationPeriodInDays") if isinstance(rotation, dict) else None,
+    }
+
+
+KEY = ResourceSpec(
+    type="aws.kms.key",
+    service="kms",
+    scope="regional",
+    listing=Call("list_keys", result="Keys"),
+    id="{KeyId}",
+    name="{KeyId}",
+    arn="{KeyArn}",
+    details=(
+        Detail(
+            "metadata",
+            Call("describe_key", _KEY, result="KeyMetadata"),
+            ("key_manager", "key_state", "key_spec", "key_usage", "origin", "description"),
+        ),
+        # Deliberately provides nothing: see the module docstring.
+        Detail("rotation", Call("get_key_rotation_status", _KEY), ()),
+        Detail("tags", Call("list_resource_tags", _KEY, result="Tags"), ()),
+    ),
+    fields=(
+        "key_manager",
+        "key_state",
+        "key_spec",
+        "key_usage",
+        "origin",
+        "description",
+        "rotation_enabled",
+        "rotation_period_days",
+    ),
+    normalize=_normalize_key,
+    tags=tag_list("tags", key="TagKey", value="TagValue"),
+)
+
+SPECS = (KEY,)

@@ -1,0 +1,72 @@
+"""The terminal summary printed at the end of a scan."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from scanner.models import ScanResult, Severity, Status
+
+_SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+_TOP_RULES = 10
+_ERRORS_SHOWN = 10
+
+
+def print_summary(console: Console, result: ScanResult, written: list[Path], fail_on: str, exit_code: int) -> None:
+    scan = result.scan
+    console.print(
+        f"[bold]cloudscan[/] {scan.provider} account [bold]{scan.account}[/] · "
+        f"{len(scan.regions)} region(s) · {scan.resources_scanned} resources · {scan.rules_evaluated} rules · "
+        f"{(scan.finished - scan.started).total_seconds():.1f}s"
+    )
+    by_status = result.summary.by_status
+    status_table = Table(title="Findings", show_header=True, header_style="bold")
+    for status in Status:
+        status_table.add_column(status.value, justify="right")
+    status_table.add_row(*(str(by_status[status.value]) for status in Status))
+    console.print(status_table)
+
+    severity_table = Table(title="Failing by severity", show_header=True, header_style="bold")
+    for severity in Severity:
+        severity_table.add_column(severity.value, justify="right", style=_SEVERITY_STYLE[severity.value])
+    severity_table.add_row(*(str(result.summary.failed_by_severity[s.value]) for s in Severity))
+    console.print(severity_table)
+
+    failing = Counter(f.rule_id for f in result.findings if f.status is Status.FAIL)
+    if failing:
+        severity_of = {f.rule_id: f.severity for f in result.findings}
+        title_of = {f.rule_id: f.title for f in result.findings}
+        ordered = sorted(failing, key=lambda rule_id: (-severity_of[rule_id].rank, -failing[rule_id], rule_id))
+        shown = ordered[:_TOP_RULES]
+        width = max(len(rule_id) for rule_id in shown)
+        console.print("[bold]Top failing rules[/]")
+        console.print(f"  [bold]{'SEVERITY':<9} {'FAILED':>6}  {'RULE':<{width}}  TITLE[/]")
+        for rule_id in shown:
+            severity = severity_of[rule_id].value
+            console.print(
+                f"  [{_SEVERITY_STYLE[severity]}]{severity:<9}[/] {failing[rule_id]:>6}  {rule_id:<{width}}  "
+                f"{title_of[rule_id]}",
+                no_wrap=True,
+                overflow="ellipsis",
+                highlight=False,
+            )
+
+    errors = [f for f in result.findings if f.status is Status.ERROR]
+    if result.errors or errors:
+        console.print(
+            f"[bold yellow]Scan incomplete:[/] {len(result.errors)} scan error(s), {len(errors)} ERROR finding(s)"
+        )
+        for error in result.errors[:_ERRORS_SHOWN]:
+            console.print(
+                f"  {error.service} {error.operation} in {error.region}: {error.code}: {error.message}",
+                markup=False,
+                highlight=False,
+            )
+        if len(result.errors) > _ERRORS_SHOWN:
+            console.print(f"  … and {len(result.errors) - _ERRORS_SHOWN} more in the report")
+    for path in written:
+        console.print(f"Wrote {path}", markup=False, highlight=False)
+    console.print(f"Exit code {exit_code} (--fail-on {fail_on})", markup=False, highlight=False)

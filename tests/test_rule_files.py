@@ -1,0 +1,103 @@
+"""Rule files: bundled ones are valid, malformed ones fail naming file and field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scanner.providers.aws.services import declared_fields
+from scanner.rules import RuleLoadError, load_rule_file, load_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VALID = """\
+id: aws.s3.example_rule
+title: Example
+resource_type: aws.s3.bucket
+severity: low
+rationale: Why.
+remediation:
+  text: Fix it.
+check:
+  fields: [versioning_status]
+  pass_when: "versioning_status == 'Enabled'"
+  message_pass: ok
+  message_fail: "bad {versioning_status}"
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "example_rule.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_valid_rule_loads(tmp_path):
+    rule = load_rule_file(write(tmp_path, VALID))
+    assert rule.id == "aws.s3.example_rule"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (("severity: low", "severity: urgent"), "field severity"),
+        (("title: Example\n", ""), "field title"),
+        (("pass_when: \"versioning_status == 'Enabled'\"", 'pass_when: "versioning_status =="'), "check.pass_when"),
+        (('message_fail: "bad {versioning_status}"', 'message_fail: "bad {other}"'), "check.message_fail"),
+        (("fields: [versioning_status]", "fields: []"), "field check.fields"),
+        (("id: aws.s3.example_rule", "id: aws.s3.other_rule"), "field id"),
+        (("rationale: Why.", "rationale: Why.\nsurprise: 1"), "field surprise"),
+    ],
+)
+def test_malformed_rule_names_file_and_field(tmp_path, change, field):
+    path = write(tmp_path, VALID.replace(*change))
+    with pytest.raises(RuleLoadError) as error:
+        load_rule_file(path)
+    message = str(error.value)
+    assert message.startswith(str(path))
+    assert field in message
+    assert "\n" not in message
+
+
+def test_invalid_yaml_is_reported(tmp_path):
+    with pytest.raises(RuleLoadError, match="invalid YAML"):
+        load_rule_file(write(tmp_path, "id: [unclosed"))
+
+
+def test_duplicate_ids_are_rejected(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write(tmp_path / "a", VALID)
+    write(tmp_path / "b", VALID)
+    with pytest.raises(RuleLoadError, match="duplicate rule id"):
+        load_rules(tmp_path)
+
+
+def test_bundled_rules_read_only_declared_fields():
+    rules = load_rules()
+    assert len(rules) >= 9
+    for rule in rules:
+        fields = declared_fields(rule.resource_type)
+        assert fields is not None, f"{rule.id}: unknown resource type {rule.resource_type}"
+        unknown = set(rule.check.fields) - set(fields)
+        assert not unknown, f"{rule.id} reads undeclared fields {unknown}"
+
+
+def test_rule_files_live_under_provider_and_service():
+    for path in (ROOT / "rules").rglob("*.yaml"):
+        rule = load_rule_file(path)
+        provider, service, _ = rule.id.split(".")
+        assert path.parent == ROOT / "rules" / provider / service, path
+
+
+def test_every_rule_is_tested_failing_and_passing():
+    """Each rule id appears in its service's test module with both FAIL and PASS assertions."""
+    for rule in load_rules():
+        provider, service, _ = rule.id.split(".")
+        test_file = ROOT / "tests" / provider / f"test_rules_{service}.py"
+        assert test_file.exists(), f"no tests for {service}"
+        text = test_file.read_text()
+        assert rule.id in text, f"{rule.id} is not tested"
+        assert re.search(r"Status\.FAIL", text) and re.search(r"Status\.PASS", text)
