@@ -14,6 +14,7 @@ from typing import Any
 
 import jmespath
 
+from scanner.expressions import root_fields
 from scanner.models import (
     ControlRef,
     Finding,
@@ -75,41 +76,46 @@ def overall_responsibility(controls: tuple[ControlRef, ...]) -> Responsibility |
 
 
 def _evaluate_one(rule: Rule, resource: Resource, controls: tuple[ControlRef, ...]) -> Finding | None:
+    """PASS, FAIL or ERROR for one resource, or None when the rule does not apply to it.
+
+    ``applies_when`` is decided first, from the fields it reads alone, so a call
+    that failed on a resource the rule skips (e.g. key rotation status of an
+    AWS-managed key) never becomes an ERROR finding.
+    """
     check = rule.check
-    missing = {field: resource.unavailable[field] for field in check.fields if field in resource.unavailable}
-    if missing:
-        reasons = "; ".join(sorted(set(missing.values())))
-        return _finding(
-            rule,
-            resource.ref(),
-            Status.ERROR,
-            f"Could not collect {', '.join(sorted(missing))}: {reasons}",
-            {},
-            controls,
-        )
-    not_collected = [field for field in check.fields if field not in resource.config]
-    if not_collected:
-        return _finding(
-            rule,
-            resource.ref(),
-            Status.ERROR,
-            f"The scanner did not collect {', '.join(not_collected)} for {resource.type}",
-            {},
-            controls,
-        )
-    evidence = {field: resource.config[field] for field in check.fields}
     if check.applies_when is not None:
+        error = _unavailable(rule, resource, root_fields(check.applies_when), controls)
+        if error is not None:
+            return error
         applies = jmespath.search(check.applies_when, resource.config)
         if not isinstance(applies, bool):
-            return _non_boolean(rule, resource, "applies_when", applies, evidence, controls)
+            return _non_boolean(rule, resource, "applies_when", applies, {}, controls)
         if not applies:
             return None
+    error = _unavailable(rule, resource, set(check.fields), controls)
+    if error is not None:
+        return error
+    evidence = {field: resource.config[field] for field in check.fields}
     outcome = jmespath.search(check.pass_when, resource.config)
     if not isinstance(outcome, bool):
         return _non_boolean(rule, resource, "pass_when", outcome, evidence, controls)
     template = check.message_pass if outcome else check.message_fail
     status = Status.PASS if outcome else Status.FAIL
     return _finding(rule, resource.ref(), status, render_message(template, evidence), evidence, controls)
+
+
+def _unavailable(rule: Rule, resource: Resource, fields: set[str], controls: tuple[ControlRef, ...]) -> Finding | None:
+    """An ERROR finding if any of ``fields`` could not be collected, else None."""
+    missing = {field: resource.unavailable[field] for field in fields if field in resource.unavailable}
+    if missing:
+        reasons = "; ".join(sorted(set(missing.values())))
+        message = f"Could not collect {', '.join(sorted(missing))}: {reasons}"
+        return _finding(rule, resource.ref(), Status.ERROR, message, {}, controls)
+    not_collected = sorted(field for field in fields if field not in resource.config)
+    if not_collected:
+        message = f"The scanner did not collect {', '.join(not_collected)} for {resource.type}"
+        return _finding(rule, resource.ref(), Status.ERROR, message, {}, controls)
+    return None
 
 
 def _non_boolean(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import jmespath
 import yaml
 from jmespath.exceptions import JMESPathError
 from pydantic import ValidationError
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 from scanner.data import data_dir
 from scanner.engine import template_fields
 from scanner.errors import UsageError
+from scanner.expressions import WholeDocument, root_fields
 from scanner.models import Rule
 
 
@@ -43,9 +43,14 @@ def load_rule_file(path: Path) -> Rule:
         if expression is None:
             continue
         try:
-            jmespath.compile(expression)
+            read = root_fields(expression)
         except JMESPathError as exc:
             raise RuleLoadError(f"{path}: field check.{field}: invalid JMESPath: {_one_line(str(exc))}") from None
+        except WholeDocument as exc:
+            raise RuleLoadError(f"{path}: field check.{field}: {exc}") from None
+        undeclared = sorted(read - set(rule.check.fields))
+        if undeclared:
+            raise RuleLoadError(f"{path}: field check.{field}: reads {undeclared[0]!r}, which is not in check.fields")
     for field in ("message_pass", "message_fail"):
         try:
             names = template_fields(getattr(rule.check, field))

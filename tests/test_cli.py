@@ -224,3 +224,14 @@ def test_unreachable_account_exits_3_with_one_line(monkeypatch, capsys):
     assert code == 3
     assert err.strip().startswith("cloudscan: scan failed: cannot read the caller identity")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_readme_lists_exactly_the_permissions_a_scan_uses(monkeypatch, capsys):
+    import re
+
+    code, out, _ = run(monkeypatch, capsys, "permissions", "aws")
+    assert code == 0
+    actions = json.loads(out)["Statement"][0]["Action"]
+    assert "s3:GetEncryptionConfiguration" in actions and "sts:GetCallerIdentity" in actions
+    block = re.search(r"<!-- permissions:aws:start -->\n```text\n(.*?)\n```", (ROOT / "README.md").read_text(), re.S)
+    assert block and block.group(1).split("\n") == actions, "update the README permissions block"

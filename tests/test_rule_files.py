@@ -49,6 +49,9 @@ def test_valid_rule_loads(tmp_path):
         (("fields: [versioning_status]", "fields: []"), "field check.fields"),
         (("id: aws.s3.example_rule", "id: aws.s3.other_rule"), "field id"),
         (("rationale: Why.", "rationale: Why.\nsurprise: 1"), "field surprise"),
+        (("pass_when: \"versioning_status == 'Enabled'\"", "pass_when: \"mfa_delete == 'Enabled'\""), "'mfa_delete'"),
+        (("pass_when: \"versioning_status == 'Enabled'\"", "pass_when: \"versioning_status != null\""), "'null'"),
+        (("pass_when: \"versioning_status == 'Enabled'\"", 'pass_when: "@"'), "whole config"),
     ],
 )
 def test_malformed_rule_names_file_and_field(tmp_path, change, field):

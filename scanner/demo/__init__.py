@@ -33,6 +33,20 @@ def plant_all(session: boto3.Session, regions: list[str]) -> None:
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         module.plant(session, regions)
+    _mark_aws_managed_keys(session, regions)
+
+
+def _mark_aws_managed_keys(session: boto3.Session, regions: list[str]) -> None:
+    """moto creates service default keys (alias/aws/ebs, ...) as customer-managed; AWS manages them."""
+    from moto.kms.models import kms_backends
+
+    account = session.client("sts").get_caller_identity()["Account"]
+    for region in regions:
+        aliases = session.client("kms", region_name=region).list_aliases()["Aliases"]
+        for alias in aliases:
+            key = kms_backends[account][region].keys.get(alias.get("TargetKeyId", ""))
+            if key is not None and alias["AliasName"].startswith("alias/aws/"):
+                key.key_manager = "AWS"
 
 
 @contextmanager

@@ -115,4 +115,3 @@ def plant(session: boto3.Session, regions: list[str]) -> None:
     iam.create_group(GroupName="demo-analysts")
     iam.attach_group_policy(GroupName="demo-analysts", PolicyArn=read_only)
     iam.add_user_to_group(GroupName="demo-analysts", UserName="demo-analyst")
-

@@ -84,5 +84,5 @@ def test_unreadable_rotation_status_is_error_only_where_the_rule_applies():
     findings = _rule_findings(result)
     assert signing not in findings, "a key the rule does not apply to must not get an ERROR"
     assert findings[symmetric].status is Status.ERROR
-    assert findings[symmetric].evidence["rotation_enabled"] is None
+    assert "get_key_rotation_status failed: AccessDenied" in findings[symmetric].message
     assert not [f for f in result.findings if f.status is Status.PASS]

@@ -11,6 +11,7 @@ unavailable on the resource.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -64,8 +65,23 @@ def describe_error(exc: Exception) -> tuple[str, str]:
         message = str(exc)
     else:
         code, message = type(exc).__name__, str(exc)
+    if code.isdigit():
+        code, message = _from_unparsed_body(code, message)
     message = " ".join(message.split())
     return code, message[:300]
+
+
+_HTTP_CODES = {"400": "BadRequest", "401": "Unauthorized", "403": "AccessDenied", "404": "NotFound", "429": "Throttling"}
+
+
+def _from_unparsed_body(status: str, message: str) -> tuple[str, str]:
+    """An error whose body botocore could not parse (e.g. XML from a JSON-protocol endpoint)."""
+    code = re.search(r"<Code>([^<]+)</Code>", message)
+    text = re.search(r"<Message>([^<]+)</Message>", message)
+    return (
+        code.group(1) if code else _HTTP_CODES.get(status, f"HTTP{status}"),
+        text.group(1) if text else re.sub(r"<[^>]+>", " ", message),
+    )
 
 
 class AwsCollector:

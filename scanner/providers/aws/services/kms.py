@@ -3,13 +3,10 @@
 ``GetKeyRotationStatus`` is only meaningful for customer-managed symmetric keys
 with KMS-generated key material; for other keys (asymmetric, HMAC, imported
 material, custom key stores, sometimes AWS-managed or pending-deletion keys)
-real AWS answers with an error. The collector runs every ``Detail`` for every
-key, and a detail's failure makes the fields it ``provides`` unavailable, which
-the engine turns into ERROR before looking at ``applies_when``. So the rotation
-detail provides no field: its failure leaves ``rotation_enabled`` as ``None``.
-For keys the rule does not apply to that is harmless (no finding); for keys it
-does apply to, ``None`` makes the rule's ``pass_when`` non-boolean, which the
-engine reports as ERROR, never as PASS.
+real AWS answers with an error. That failure makes ``rotation_enabled``
+unavailable, but the engine decides ``applies_when`` first, from the key's
+metadata alone, so keys the rule skips get no finding and keys it covers get an
+ERROR carrying the API's reason, never a PASS.
 """
 
 from __future__ import annotations
@@ -52,7 +49,7 @@ KEY = ResourceSpec(
             ("key_manager", "key_state", "key_spec", "key_usage", "origin", "description"),
         ),
         # Deliberately provides nothing: see the module docstring.
-        Detail("rotation", Call("get_key_rotation_status", _KEY), ()),
+        Detail("rotation", Call("get_key_rotation_status", _KEY), ("rotation_enabled", "rotation_period_days")),
         Detail("tags", Call("list_resource_tags", _KEY, result="Tags"), ()),
     ),
     fields=(
