@@ -50,7 +50,7 @@ def test_valid_rule_loads(tmp_path):
         (("id: aws.s3.example_rule", "id: aws.s3.other_rule"), "field id"),
         (("rationale: Why.", "rationale: Why.\nsurprise: 1"), "field surprise"),
         (("pass_when: \"versioning_status == 'Enabled'\"", "pass_when: \"mfa_delete == 'Enabled'\""), "'mfa_delete'"),
-        (("pass_when: \"versioning_status == 'Enabled'\"", "pass_when: \"versioning_status != null\""), "'null'"),
+        (("pass_when: \"versioning_status == 'Enabled'\"", 'pass_when: "versioning_status != null"'), "'null'"),
         (("pass_when: \"versioning_status == 'Enabled'\"", 'pass_when: "@"'), "whole config"),
     ],
 )

@@ -71,7 +71,13 @@ def describe_error(exc: Exception) -> tuple[str, str]:
     return code, message[:300]
 
 
-_HTTP_CODES = {"400": "BadRequest", "401": "Unauthorized", "403": "AccessDenied", "404": "NotFound", "429": "Throttling"}
+_HTTP_CODES = {
+    "400": "BadRequest",
+    "401": "Unauthorized",
+    "403": "AccessDenied",
+    "404": "NotFound",
+    "429": "Throttling",
+}
 
 
 def _from_unparsed_body(status: str, message: str) -> tuple[str, str]:
