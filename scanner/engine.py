@@ -7,7 +7,7 @@ ERROR findings so that missing permissions can never look like a clean account.
 
 from __future__ import annotations
 
-import string
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,6 +16,7 @@ import jmespath
 
 from scanner.expressions import root_fields
 from scanner.models import (
+    RESERVED_ROOTS,
     ControlRef,
     Finding,
     Resource,
@@ -23,6 +24,7 @@ from scanner.models import (
     Responsibility,
     Rule,
     ScanError,
+    ScanParams,
     Status,
 )
 
@@ -34,6 +36,7 @@ def evaluate(
     resources: Iterable[Resource],
     errors: Iterable[ScanError] = (),
     controls_for: ControlLookup = lambda rule_id: (),
+    params: ScanParams | None = None,
 ) -> list[Finding]:
     """Evaluate every rule against the resources of its type.
 
@@ -46,11 +49,12 @@ def evaluate(
         by_type[resource.type].append(resource)
     failed_listings = [error for error in errors if error.resource_type]
 
+    scan_params = (params or ScanParams()).model_dump(mode="json")
     findings: list[Finding] = []
     for rule in rules:
         controls = controls_for(rule.id)
         for resource in by_type.get(rule.resource_type, ()):
-            finding = _evaluate_one(rule, resource, controls)
+            finding = _evaluate_one(rule, resource, controls, scan_params)
             if finding is not None:
                 findings.append(finding)
         for error in failed_listings:
@@ -75,7 +79,9 @@ def overall_responsibility(controls: tuple[ControlRef, ...]) -> Responsibility |
     return Responsibility.SHARED
 
 
-def _evaluate_one(rule: Rule, resource: Resource, controls: tuple[ControlRef, ...]) -> Finding | None:
+def _evaluate_one(
+    rule: Rule, resource: Resource, controls: tuple[ControlRef, ...], params: dict[str, Any]
+) -> Finding | None:
     """PASS, FAIL or ERROR for one resource, or None when the rule does not apply to it.
 
     ``applies_when`` is decided first, from the fields it reads alone, so a call
@@ -83,20 +89,21 @@ def _evaluate_one(rule: Rule, resource: Resource, controls: tuple[ControlRef, ..
     AWS-managed key) never becomes an ERROR finding.
     """
     check = rule.check
+    document = {**resource.config, "resource": resource.ref().model_dump(mode="json"), "params": params}
     if check.applies_when is not None:
         error = _unavailable(rule, resource, root_fields(check.applies_when), controls)
         if error is not None:
             return error
-        applies = jmespath.search(check.applies_when, resource.config)
+        applies = jmespath.search(check.applies_when, document)
         if not isinstance(applies, bool):
             return _non_boolean(rule, resource, "applies_when", applies, {}, controls)
         if not applies:
             return None
-    error = _unavailable(rule, resource, set(check.fields), controls)
+    error = _unavailable(rule, resource, {field.split(".")[0] for field in check.fields}, controls)
     if error is not None:
         return error
-    evidence = {field: resource.config[field] for field in check.fields}
-    outcome = jmespath.search(check.pass_when, resource.config)
+    evidence = {field: jmespath.search(field, document) for field in check.fields}
+    outcome = jmespath.search(check.pass_when, document)
     if not isinstance(outcome, bool):
         return _non_boolean(rule, resource, "pass_when", outcome, evidence, controls)
     template = check.message_pass if outcome else check.message_fail
@@ -111,7 +118,7 @@ def _unavailable(rule: Rule, resource: Resource, fields: set[str], controls: tup
         reasons = "; ".join(sorted(set(missing.values())))
         message = f"Could not collect {', '.join(sorted(missing))}: {reasons}"
         return _finding(rule, resource.ref(), Status.ERROR, message, {}, controls)
-    not_collected = sorted(field for field in fields if field not in resource.config)
+    not_collected = sorted(field for field in fields if field not in resource.config and field not in RESERVED_ROOTS)
     if not_collected:
         message = f"The scanner did not collect {', '.join(not_collected)} for {resource.type}"
         return _finding(rule, resource.ref(), Status.ERROR, message, {}, controls)
@@ -163,15 +170,17 @@ def _finding(
     )
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
+
 def template_fields(template: str) -> list[str]:
-    """The ``{placeholders}`` of a message template."""
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    """The ``{placeholders}`` of a message template (field names or dotted paths)."""
+    return _PLACEHOLDER.findall(template)
 
 
 def render_message(template: str, evidence: dict[str, Any]) -> str:
     """Fill ``{field}`` placeholders with evidence values, readable for humans."""
-    values = {key: _human(value) for key, value in evidence.items()}
-    return template.format_map(values)
+    return _PLACEHOLDER.sub(lambda match: _human(evidence.get(match.group(1))), template)
 
 
 def _human(value: Any) -> str:

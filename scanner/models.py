@@ -100,10 +100,13 @@ class Remediation(Strict):
 class Check(Strict):
     """A declarative check over ``Resource.config``.
 
-    ``fields`` are the config keys the check reads: they become the finding's
+    ``fields`` are what the check reads: config keys, or paths under the reserved
+    roots ``resource`` (identity, e.g. ``resource.region``) and ``params`` (scan
+    policy, e.g. ``params.allowed_regions``). They become the finding's
     evidence, and if any of them could not be collected the result is ERROR.
-    ``pass_when`` and ``applies_when`` are JMESPath expressions evaluated
-    against the config; a truthy ``pass_when`` means PASS.
+    ``pass_when`` and ``applies_when`` are JMESPath expressions over the config
+    and the reserved roots; ``pass_when`` true means PASS, and both may read only
+    the roots of ``fields``.
     """
 
     fields: tuple[str, ...] = Field(min_length=1)
@@ -173,6 +176,17 @@ class ScanError(Strict):
     message: str
 
 
+class ScanParams(Strict):
+    """User-set policy that rules may read as ``params`` (e.g. the data-residency region list)."""
+
+    allowed_regions: tuple[str, ...] = ()
+
+
+# Names a rule condition may read besides the resource config: the resource's identity
+# (``resource.region``) and the scan's parameters (``params.allowed_regions``).
+RESERVED_ROOTS = ("resource", "params")
+
+
 class ScanMeta(Strict):
     tool: str = "cloudscan"
     tool_version: str
@@ -184,6 +198,7 @@ class ScanMeta(Strict):
     rules_evaluated: int
     resources_scanned: int
     api_calls: int = 0
+    params: ScanParams = ScanParams()
 
 
 class Summary(Strict):

@@ -12,7 +12,7 @@ from scanner import __version__
 from scanner.engine import evaluate
 from scanner.errors import UsageError
 from scanner.mappings import controls_for
-from scanner.models import Rule, ScanMeta, ScanResult, Severity, summarize
+from scanner.models import Rule, ScanMeta, ScanParams, ScanResult, Severity, summarize
 from scanner.providers.aws.collector import Progress
 from scanner.providers.aws.scan import ApiSettings, scan_aws
 from scanner.rules import load_rules
@@ -55,6 +55,7 @@ def run_aws_scan(
     max_workers: int = 8,
     progress: Progress | None = None,
     settings: ApiSettings | None = None,
+    params: ScanParams | None = None,
 ) -> ScanResult:
     rules = list(rules) if rules is not None else select_rules(load_rules(), "aws")
     started = datetime.now(timezone.utc)
@@ -67,7 +68,8 @@ def run_aws_scan(
         settings=settings,
     )
     inventory = collected.inventory
-    findings = evaluate(rules, inventory.resources, inventory.errors, controls_for)
+    params = params or ScanParams()
+    findings = evaluate(rules, inventory.resources, inventory.errors, controls_for, params)
     meta = ScanMeta(
         tool_version=__version__,
         provider="aws",
@@ -78,6 +80,7 @@ def run_aws_scan(
         rules_evaluated=len(rules),
         resources_scanned=len(inventory.resources),
         api_calls=inventory.api_calls,
+        params=params,
     )
     return ScanResult(
         scan=meta,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.models import RESERVED_ROOTS
 from scanner.providers.aws.services import declared_fields
 from scanner.rules import RuleLoadError, load_rule_file, load_rules
 
@@ -80,11 +81,12 @@ def test_duplicate_ids_are_rejected(tmp_path):
 
 def test_bundled_rules_read_only_declared_fields():
     rules = load_rules()
-    assert len(rules) >= 9
+    assert len(rules) >= 40
     for rule in rules:
         fields = declared_fields(rule.resource_type)
         assert fields is not None, f"{rule.id}: unknown resource type {rule.resource_type}"
-        unknown = set(rule.check.fields) - set(fields)
+        assert not set(fields) & set(RESERVED_ROOTS), f"{rule.resource_type} uses a reserved field name"
+        unknown = {field.split(".")[0] for field in rule.check.fields} - set(fields) - set(RESERVED_ROOTS)
         assert not unknown, f"{rule.id} reads undeclared fields {unknown}"
 
 
