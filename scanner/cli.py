@@ -6,7 +6,6 @@ problem, with exit code 2, never a traceback.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -17,21 +16,22 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from scanner import __version__
+from scanner.config import DEFAULT_CONFIG, REGION, load_config
 from scanner.errors import UsageError
 from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
-from scanner.models import Severity
+from scanner.mappings import FRAMEWORKS
+from scanner.models import ScanParams, Severity
 from scanner.reports import WRITERS, write_reports
 from scanner.reports.console import print_summary
 from scanner.rules import load_rules
 from scanner.scan import run_aws_scan, select_rules
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _SEVERITIES = [severity.value for severity in Severity]
 
 
 def _regions(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[str]:
     for value in values:
-        if not _REGION.match(value):
+        if not REGION.match(value):
             raise click.BadParameter(f"{value!r} is not an AWS region name (like eu-west-1)")
     return sorted(set(values))
 
@@ -45,6 +45,27 @@ def _report_options(fail_on_default: str) -> Callable:
             click.option("--exclude-rule", "excluded", multiple=True, metavar="ID", help="Skip these rules (glob)."),
             click.option(
                 "--severity", "severities", multiple=True, type=click.Choice(_SEVERITIES), help="Only these severities."
+            ),
+            click.option(
+                "--framework",
+                "frameworks",
+                multiple=True,
+                type=click.Choice(sorted(FRAMEWORKS)),
+                help="Only rules mapped to this framework (repeatable).",
+            ),
+            click.option(
+                "--allowed-region",
+                "allowed_regions",
+                multiple=True,
+                callback=_regions,
+                help="Data residency: regions where data may be stored (repeatable; overrides the config file).",
+            ),
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help=f"Config file (default: {DEFAULT_CONFIG} if present).",
             ),
             click.option(
                 "--format",
@@ -115,10 +136,11 @@ def scan_aws_command(profile: str | None, regions: list[str], **options) -> None
     from scanner.providers.aws.scan import make_session
 
     session = make_session(profile, regions[0] if regions else None)
-    rules = _selected(options)
-    settings = _api_settings(options)
+    rules, settings, params = _selected(options), _api_settings(options), _params(options)
     _run(
-        lambda progress: run_aws_scan(session, rules, regions or None, options["max_workers"], progress, settings),
+        lambda progress: run_aws_scan(
+            session, rules, regions or None, options["max_workers"], progress, settings, params, options["frameworks"]
+        ),
         options,
     )
 
@@ -131,13 +153,13 @@ def demo(**options) -> None:
         from scanner.demo import DEMO_REGIONS, demo_account
     except ImportError:
         raise UsageError("the demo needs moto: pip install 'cloudscan[demo]'") from None
-    rules = _selected(options)
+    rules, settings, params = _selected(options), _api_settings(options), _params(options)
     with ExitStack() as stack:
         with _status(options["quiet"], "Planting the demo account…"):
             session = stack.enter_context(demo_account())
         _run(
             lambda progress: run_aws_scan(
-                session, rules, DEMO_REGIONS, options["max_workers"], progress, _api_settings(options)
+                session, rules, DEMO_REGIONS, options["max_workers"], progress, settings, params, options["frameworks"]
             ),
             options,
         )
@@ -179,11 +201,54 @@ def permissions_command(provider: str) -> None:
 
 
 @cli.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of the JSON report (findings.json)."""
-    from scanner.reports.json_report import schema_text
+@click.argument("report", type=click.Choice(["findings", "controls"]), default="findings")
+def schema_command(report: str) -> None:
+    """Print the JSON Schema of findings.json (default) or controls.json."""
+    from scanner.reports import controls_json, json_report
 
-    click.echo(schema_text(), nl=False)
+    module = json_report if report == "findings" else controls_json
+    click.echo(module.schema_text(), nl=False)
+
+
+@cli.command("controls")
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    type=click.Choice(sorted(FRAMEWORKS)),
+    help="Only this framework (repeatable; default: all, or those the scan was limited to).",
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A findings.json to assess; without it, list the catalogue and the rules mapped to each control.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("cloudscan-results"),
+    show_default=True,
+    help="Where controls.json and controls.md are written (with --from).",
+)
+def controls_command(frameworks: tuple[str, ...], source: Path | None, output_dir: Path) -> None:
+    """ISO/IEC 27017 / 27018 control coverage: a Statement-of-Applicability view."""
+    from scanner.reports.console import print_catalogue, print_coverage
+    from scanner.reports.json_report import read_report
+
+    if source is None:
+        print_catalogue(Console(), frameworks or sorted(FRAMEWORKS))
+        return
+    result = read_report(source)
+    if frameworks:
+        result = result.model_copy(update={"scan": result.scan.model_copy(update={"frameworks": frameworks})})
+    written = write_reports(result, ["controls", "controls-md"], output_dir)
+    print_coverage(Console(), result, written)
+
+
+def _params(options: dict) -> ScanParams:
+    config = load_config(options["config_path"])
+    return ScanParams(allowed_regions=tuple(options["allowed_regions"]) or config.allowed_regions)
 
 
 def _api_settings(options: dict):
@@ -199,6 +264,7 @@ def _selected(options: dict):
         include=options["rules"],
         exclude=options["excluded"],
         severities=[Severity(value) for value in options["severities"]],
+        frameworks=options["frameworks"],
     )
 
 

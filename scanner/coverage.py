@@ -156,11 +156,17 @@ def build_coverage(
     rule_ids: Collection[str] | None = None,
     max_resources: int = MAX_RESOURCES,
 ) -> Coverage:
-    """The coverage of every control of ``frameworks`` (all catalogues when None) by ``result``.
+    """The coverage of every control of ``frameworks`` by ``result``.
 
-    ``rule_ids``, when given, are the rules the scan ran: mapped rules outside it are
-    ignored (a ``--rule`` filtered scan then shows unscanned controls as not assessable).
+    ``frameworks`` defaults to those the scan was limited to (``--framework``), else
+    all catalogues. ``rule_ids`` defaults to the rules the scan ran: mapped rules
+    outside it are ignored, so a ``--rule`` filtered scan shows unscanned controls
+    as not assessable rather than as having no evidence.
     """
+    if frameworks is None and result.scan.frameworks:
+        frameworks = result.scan.frameworks
+    if rule_ids is None and result.scan.rule_ids:
+        rule_ids = result.scan.rule_ids
     known = catalogues()
     selected = _select_frameworks(known, frameworks)
     mapped = _mapped_rules(result, rule_ids)

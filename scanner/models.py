@@ -9,9 +9,9 @@ the JSON Schema and the tests agree on one contract.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,6 +67,7 @@ class ResourceRef(Strict):
     id: str
     arn: str | None = None
     name: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
 
     @property
     def service(self) -> str:
@@ -81,7 +82,6 @@ class Resource(ResourceRef):
     instead of silently passing.
     """
 
-    tags: dict[str, str] = Field(default_factory=dict)
     config: dict[str, Any] = Field(default_factory=dict)
     unavailable: dict[str, str] = Field(default_factory=dict)
 
@@ -143,6 +143,15 @@ class ControlRef(Strict):
     rationale: str
 
 
+class WaiverRef(Strict):
+    """The risk acceptance that muted a finding."""
+
+    id: str
+    reason: str
+    owner: str
+    expires: date
+
+
 class Finding(Strict):
     rule_id: str
     title: str
@@ -155,6 +164,8 @@ class Finding(Strict):
     controls: tuple[ControlRef, ...] = ()
     responsibility: Responsibility | None = None
     fingerprint: str
+    waiver: WaiverRef | None = None
+    baseline: Literal["new", "unchanged"] | None = None
 
     @staticmethod
     def fingerprint_for(rule_id: str, resource: ResourceRef) -> str:
@@ -196,6 +207,8 @@ class ScanMeta(Strict):
     started: datetime
     finished: datetime
     rules_evaluated: int
+    rule_ids: tuple[str, ...] = ()
+    frameworks: tuple[str, ...] = ()
     resources_scanned: int
     api_calls: int = 0
     params: ScanParams = ScanParams()
@@ -208,12 +221,43 @@ class Summary(Strict):
     errors: int
 
 
+class WaiverStatus(Strict):
+    """How one waiver entry fared in this scan: active, expired (no longer mutes) or stale (matched nothing)."""
+
+    id: str
+    rule: str
+    reason: str
+    owner: str
+    expires: date
+    state: Literal["active", "expired", "stale"]
+    matched: int
+
+
+class ResolvedFinding(Strict):
+    """A problem of the baseline scan that this scan no longer finds."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    resource: ResourceRef
+    fingerprint: str
+
+
+class BaselineSummary(Strict):
+    source: str
+    new: int
+    unchanged: int
+    resolved: tuple[ResolvedFinding, ...]
+
+
 class ScanResult(Strict):
     schema_version: str = SCHEMA_VERSION
     scan: ScanMeta
     summary: Summary
     findings: tuple[Finding, ...]
     errors: tuple[ScanError, ...]
+    waivers: tuple[WaiverStatus, ...] = ()
+    baseline: BaselineSummary | None = None
 
 
 def summarize(

@@ -11,7 +11,7 @@ import boto3
 from scanner import __version__
 from scanner.engine import evaluate
 from scanner.errors import UsageError
-from scanner.mappings import controls_for
+from scanner.mappings import controls_for, rule_maps
 from scanner.models import Rule, ScanMeta, ScanParams, ScanResult, Severity, summarize
 from scanner.providers.aws.collector import Progress
 from scanner.providers.aws.scan import ApiSettings, scan_aws
@@ -24,8 +24,9 @@ def select_rules(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     severities: Sequence[Severity] = (),
+    frameworks: Sequence[str] = (),
 ) -> list[Rule]:
-    """Filter rules by provider, id patterns (globs allowed) and severity.
+    """Filter rules by provider, id patterns (globs allowed), severity and mapped framework.
 
     An ``include`` pattern that matches no rule is a usage error: a typo must not
     silently scan nothing.
@@ -42,6 +43,8 @@ def select_rules(
             continue
         if severities and rule.severity not in severities:
             continue
+        if frameworks and not {mapping.framework for mapping in rule_maps().get(rule.id, ())} & set(frameworks):
+            continue
         selected.append(rule)
     if not selected:
         raise UsageError("the rule filters leave no rule to run")
@@ -56,6 +59,7 @@ def run_aws_scan(
     progress: Progress | None = None,
     settings: ApiSettings | None = None,
     params: ScanParams | None = None,
+    frameworks: Sequence[str] = (),
 ) -> ScanResult:
     rules = list(rules) if rules is not None else select_rules(load_rules(), "aws")
     started = datetime.now(timezone.utc)
@@ -78,6 +82,8 @@ def run_aws_scan(
         started=started,
         finished=datetime.now(timezone.utc),
         rules_evaluated=len(rules),
+        rule_ids=tuple(sorted(rule.id for rule in rules)),
+        frameworks=tuple(sorted(frameworks)),
         resources_scanned=len(inventory.resources),
         api_calls=inventory.api_calls,
         params=params,

@@ -129,10 +129,12 @@ def test_json_report_matches_published_schema(demo_reports):
     assert report["summary"]["by_status"]["FAIL"] > 0
 
 
-def test_published_schema_is_generated_from_the_models(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "schema")
+@pytest.mark.parametrize("report", ["findings", "controls"])
+def test_published_schemas_are_generated_from_the_models(monkeypatch, capsys, report):
+    code, out, _ = run(monkeypatch, capsys, "schema", report)
     assert code == 0
-    assert out == (ROOT / "reports" / "findings.schema.json").read_text(), "run `cloudscan schema > reports/...`"
+    published = (ROOT / "reports" / f"{report}.schema.json").read_text()
+    assert out == published, f"run `cloudscan schema {report} > reports/{report}.schema.json`"
 
 
 def test_sarif_is_valid_and_fit_for_github(demo_reports):
@@ -155,6 +157,26 @@ def test_sarif_is_valid_and_fit_for_github(demo_reports):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note")
         assert result["partialFingerprints"]["cloudscanFinding/v1"]
+
+
+def test_sarif_declares_iso_taxonomies_and_relates_rules_to_controls(demo_reports):
+    _, sarif = demo_reports
+    (run_,) = sarif["runs"]
+    taxonomies = run_["taxonomies"]
+    assert [taxonomy["name"] for taxonomy in taxonomies] == ["ISO/IEC 27017:2015", "ISO/IEC 27018:2019"]
+    supported = run_["tool"]["driver"]["supportedTaxonomies"]
+    assert [entry["index"] for entry in supported] == [0, 1]
+    taxa = {(index, taxon["id"]) for index, taxonomy in enumerate(taxonomies) for taxon in taxonomy["taxa"]}
+    assert {"CLD.9.5.1", "CLD.12.4.5"} <= {taxon_id for _, taxon_id in taxa}
+    by_id = {rule["id"]: rule for rule in run_["tool"]["driver"]["rules"]}
+    for rule in by_id.values():
+        assert rule["relationships"], f"{rule['id']} relates to no control"
+        for relationship in rule["relationships"]:
+            target = relationship["target"]
+            assert (target["toolComponent"]["index"], target["id"]) in taxa
+            assert taxonomies[target["toolComponent"]["index"]]["name"] == target["toolComponent"]["name"]
+    encryption = by_id["aws.s3.bucket_default_encryption"]
+    assert any(r["target"]["toolComponent"]["name"] == "ISO/IEC 27018:2019" for r in encryption["relationships"])
 
 
 def test_same_account_gives_the_same_findings_in_the_same_order():
@@ -235,3 +257,126 @@ def test_readme_lists_exactly_the_permissions_a_scan_uses(monkeypatch, capsys):
     assert "s3:GetEncryptionConfiguration" in actions and "sts:GetCallerIdentity" in actions
     block = re.search(r"<!-- permissions:aws:start -->\n```text\n(.*?)\n```", (ROOT / "README.md").read_text(), re.S)
     assert block and block.group(1).split("\n") == actions, "update the README permissions block"
+
+
+def test_framework_filter_selects_mapped_rules(monkeypatch, capsys, tmp_path):
+    from scanner.mappings import rule_maps
+
+    code, _, _ = run(monkeypatch, capsys, "demo", "--quiet", "--framework", "iso27018", "--output-dir", str(tmp_path))
+    assert code == 0
+    report = json.loads((tmp_path / "findings.json").read_text())
+    expected = sorted(r for r, maps in rule_maps().items() if any(m.framework == "iso27018" for m in maps))
+    assert list(report["scan"]["rule_ids"]) == expected
+    assert report["scan"]["frameworks"] == ["iso27018"]
+    assert {f["rule_id"] for f in report["findings"]} <= set(expected)
+    assert len(expected) < len(rule_maps()), "some rules are 27017-only"
+
+
+def test_controls_report_from_saved_findings(monkeypatch, capsys, tmp_path):
+    scan_dir, out_dir = tmp_path / "scan", tmp_path / "controls"
+    run(monkeypatch, capsys, "demo", "--quiet", "--output-dir", str(scan_dir))
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "controls",
+        "--from",
+        str(scan_dir / "findings.json"),
+        "--framework",
+        "iso27018",
+        "--output-dir",
+        str(out_dir),
+    )
+    assert code == 0
+    assert "ISO/IEC 27018:2019: 37 controls" in out and "FAILING A.11.6" in out
+    coverage = json.loads((out_dir / "controls.json").read_text())
+    assert [framework["framework"] for framework in coverage["frameworks"]] == ["iso27018"]
+    schema = json.loads((ROOT / "reports" / "controls.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(coverage)
+    markdown = (out_dir / "controls.md").read_text()
+    assert "| A.11.6 |" in markdown and "**FAILING**" in markdown
+
+
+def test_scan_writes_controls_reports(monkeypatch, capsys, tmp_path):
+    code, _, _ = run(
+        monkeypatch,
+        capsys,
+        "demo",
+        "--quiet",
+        "--format",
+        "controls",
+        "--format",
+        "controls-md",
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert code == 0
+    assert {path.name for path in tmp_path.iterdir()} == {"controls.json", "controls.md"}
+    coverage = json.loads((tmp_path / "controls.json").read_text())
+    statuses = {c["status"] for f in coverage["frameworks"] for c in f["controls"]}
+    assert {"failing", "inherited", "not-assessable"} <= statuses
+
+
+def test_controls_catalogue_listing(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "controls", "--framework", "iso27017")
+    assert code == 0
+    assert "ISO/IEC 27017:2015 (49 controls)" in out and "CLD.9.5.1" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [("{not json", "is not a cloudscan findings report"), ('{"schema_version": "1.0"}', "scan")],
+)
+def test_controls_from_a_bad_file_is_one_line(monkeypatch, capsys, tmp_path, content, needle):
+    bad = tmp_path / "findings.json"
+    bad.write_text(content)
+    code, _, err = run(monkeypatch, capsys, "controls", "--from", str(bad))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and needle in err
+
+
+def test_allowed_regions_from_flag_and_config_file(monkeypatch, capsys, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("allowed_regions: [eu-west-1]\n")
+    run(monkeypatch, capsys, "demo", "--quiet", "--config", str(config), "--output-dir", str(tmp_path / "a"))
+    report = json.loads((tmp_path / "a" / "findings.json").read_text())
+    assert report["scan"]["params"]["allowed_regions"] == ["eu-west-1"]
+    run(
+        monkeypatch,
+        capsys,
+        "demo",
+        "--quiet",
+        "--config",
+        str(config),
+        "--allowed-region",
+        "us-east-1",
+        "--output-dir",
+        str(tmp_path / "b"),
+    )
+    report = json.loads((tmp_path / "b" / "findings.json").read_text())
+    assert report["scan"]["params"]["allowed_regions"] == ["us-east-1"], "the flag wins over the file"
+
+
+def test_default_config_file_is_found(monkeypatch, capsys, tmp_path):
+    (tmp_path / ".cloudscan").mkdir()
+    (tmp_path / ".cloudscan" / "config.yaml").write_text("allowed_regions: [eu-west-1, eu-central-1]\n")
+    monkeypatch.chdir(tmp_path)
+    run(monkeypatch, capsys, "demo", "--quiet")
+    report = json.loads((tmp_path / "cloudscan-results" / "findings.json").read_text())
+    assert report["scan"]["params"]["allowed_regions"] == ["eu-central-1", "eu-west-1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("allowed_regions: [mars-1]\n", "field allowed_regions: 'mars-1' is not a region name"),
+        ("allowed_region: [eu-west-1]\n", "field allowed_region"),
+        ("allowed_regions: [unclosed\n", "invalid YAML"),
+        ("- just a list\n", "must hold a mapping"),
+    ],
+)
+def test_bad_config_file_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path, content, needle):
+    config = tmp_path / "config.yaml"
+    config.write_text(content)
+    code, _, err = run(monkeypatch, capsys, "demo", "--quiet", "--config", str(config))
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"cloudscan: error: {config}") and needle in line, line

@@ -45,11 +45,15 @@ AWS_RULE_IDS = {
     "aws.rds.instance_backup_retention", "aws.rds.instance_deletion_protection", "aws.rds.snapshot_not_public",
     "aws.cloudtrail.multi_region_trail_logging", "aws.cloudtrail.trail_log_file_validation",
     "aws.cloudtrail.trail_kms_encrypted", "aws.kms.key_rotation_enabled", "aws.config.recorder_enabled",
+    "aws.s3.bucket_in_allowed_region", "aws.ec2.volume_in_allowed_region", "aws.ec2.snapshot_in_allowed_region",
+    "aws.rds.instance_in_allowed_region", "aws.rds.snapshot_in_allowed_region",
 }  # fmt: skip
 
 # Rules that protect personal data (encryption, access logging, backups, identity and sign-in,
 # public exposure of data stores) must also cite ISO/IEC 27018.
 PII_RULES = {
+    "aws.s3.bucket_in_allowed_region", "aws.ec2.volume_in_allowed_region", "aws.ec2.snapshot_in_allowed_region",
+    "aws.rds.instance_in_allowed_region", "aws.rds.snapshot_in_allowed_region",
     "aws.s3.account_public_access_blocked", "aws.s3.bucket_public_access_blocked",
     "aws.s3.bucket_policy_not_public", "aws.s3.bucket_acl_not_public", "aws.s3.bucket_default_encryption",
     "aws.s3.bucket_encryption_kms", "aws.s3.bucket_tls_only", "aws.s3.bucket_versioning_enabled",
@@ -132,7 +136,7 @@ def test_mappings_validate_cleanly():
 
 def test_every_expected_aws_rule_maps_to_iso27017():
     maps = rule_maps()
-    assert len(AWS_RULE_IDS) == 40
+    assert len(AWS_RULE_IDS) == 45
     missing = sorted(
         rule_id for rule_id in AWS_RULE_IDS if not any(m.framework == "iso27017" for m in maps.get(rule_id, ()))
     )

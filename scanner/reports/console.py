@@ -70,3 +70,62 @@ def print_summary(console: Console, result: ScanResult, written: list[Path], fai
     for path in written:
         console.print(f"Wrote {path}", markup=False, highlight=False)
     console.print(f"Exit code {exit_code} (--fail-on {fail_on})", markup=False, highlight=False)
+
+
+_COVERAGE_STYLE = {
+    "failing": "bold red",
+    "error": "yellow",
+    "passing": "green",
+    "no-evidence": "dim",
+    "not-assessable": "dim",
+    "inherited": "cyan",
+}
+
+
+def print_coverage(console: Console, result: ScanResult, written: list[Path]) -> None:
+    """Per framework: control counts by status, then the failing controls."""
+    from scanner.coverage import build_coverage
+
+    coverage = build_coverage(result)
+    console.print(f"[bold]Control coverage[/] · {result.scan.provider} account [bold]{result.scan.account}[/]")
+    for framework in coverage.frameworks:
+        counts = ", ".join(
+            f"[{_COVERAGE_STYLE.get(status, '')}]{count} {status}[/]"
+            for status, count in framework.summary.by_status.items()
+            if count
+        )
+        console.print(f"{framework.name}: {framework.summary.total} controls: {counts}")
+        for control in framework.controls:
+            if control.status.value == "failing":
+                console.print(
+                    f"  [bold red]FAILING[/] {control.id:<11} {control.counts.FAIL:>3} failed  {control.title}",
+                    no_wrap=True,
+                    overflow="ellipsis",
+                    highlight=False,
+                )
+    for path in written:
+        console.print(f"Wrote {path}", markup=False, highlight=False)
+
+
+def print_catalogue(console: Console, frameworks: list[str] | tuple[str, ...]) -> None:
+    """Each control with who it applies to, how checkable it is, and the rules mapped to it."""
+    from scanner.mappings import catalogues, rule_maps
+
+    mapped: dict[tuple[str, str], list[str]] = {}
+    for rule_id, mappings in rule_maps().items():
+        for mapping in mappings:
+            mapped.setdefault((mapping.framework, mapping.control), []).append(rule_id)
+    for framework in frameworks:
+        catalogue = catalogues()[framework]
+        console.print(f"[bold]{catalogue.name}[/] ({len(catalogue.controls)} controls)")
+        console.print(f"  [bold]{'CONTROL':<11} {'APPLIES TO':<10} {'CHECKABLE':<14} {'RULES':>5}  TITLE[/]")
+        for control in catalogue.controls:
+            rules = mapped.get((framework, control.id), [])
+            console.print(
+                f"  {control.id:<11} {control.applies_to.value:<10} {control.checkability.value:<14} "
+                f"{len(rules):>5}  {control.title}",
+                no_wrap=True,
+                overflow="ellipsis",
+                highlight=False,
+                markup=False,
+            )

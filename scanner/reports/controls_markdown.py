@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from scanner.coverage import (
+    REPORT_ORDER,
     STATUS_DESCRIPTIONS,
     ControlCoverage,
     ControlResource,
-    REPORT_ORDER,
     ControlStatus,
     Coverage,
     FrameworkCoverage,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from scanner.errors import UsageError
 from scanner.models import ScanResult
 
 SCHEMA_FILE = "findings.schema.json"
@@ -14,9 +18,16 @@ def render(result: ScanResult) -> str:
     return json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=False) + "\n"
 
 
-def load(text: str) -> ScanResult:
-    """Read a saved JSON report back (for re-rendering and baselines)."""
-    return ScanResult.model_validate_json(text)
+def read_report(path: Path) -> ScanResult:
+    """Read a saved findings.json back (for re-rendering, control coverage and baselines)."""
+    try:
+        return ScanResult.model_validate_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(root)"
+        raise UsageError(f"{path} is not a cloudscan findings report: {where}: {first['msg']}") from None
 
 
 def json_schema() -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from scanner import __version__
+from scanner.mappings import Catalogue, catalogues, controls_for
 from scanner.models import Finding, Rule, ScanResult, Severity, Status
 from scanner.rules import load_rules
 
@@ -46,15 +47,22 @@ def to_sarif(result: ScanResult, statuses: tuple[Status, ...] = (Status.FAIL,)) 
     reported = [finding for finding in result.findings if finding.status in statuses]
     rule_ids = sorted({finding.rule_id for finding in result.findings} & set(rules_by_id))
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
+    frameworks = sorted(catalogues())
+    taxonomy_index = {framework: position for position, framework in enumerate(frameworks)}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "cloudscan",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [_rule_descriptor(rules_by_id[rule_id]) for rule_id in rule_ids],
+                "rules": [_rule_descriptor(rules_by_id[rule_id], taxonomy_index) for rule_id in rule_ids],
+                "supportedTaxonomies": [
+                    {"name": catalogues()[framework].name, "index": index}
+                    for framework, index in taxonomy_index.items()
+                ],
             }
         },
+        "taxonomies": [_taxonomy(catalogues()[framework]) for framework in frameworks],
         "automationDetails": {"id": f"cloudscan/{result.scan.provider}/{result.scan.account}/"},
         "invocations": [_invocation(result)],
         "results": [_result(finding, index.get(finding.rule_id)) for finding in reported],
@@ -69,7 +77,51 @@ def location_uri(finding: Finding) -> str:
     return "/".join(quote(part, safe="-._~") for part in parts)
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+def _taxonomy(catalogue: Catalogue) -> dict[str, Any]:
+    """A framework as a SARIF taxonomy, so viewers can group results by ISO control."""
+    name, _, version = catalogue.name.partition(":")
+    return {
+        "name": catalogue.name,
+        "fullName": catalogue.name,
+        "version": version or None,
+        "organization": "ISO/IEC",
+        "shortDescription": {"text": f"{name} controls (cloudscan's own short titles)"},
+        "isComprehensive": False,
+        "taxa": [
+            {
+                "id": control.id,
+                "name": control.id,
+                "shortDescription": {"text": control.title},
+                "properties": {
+                    "applies_to": control.applies_to.value,
+                    "checkability": control.checkability.value,
+                    "iso27001_2022": list(control.iso27001_2022),
+                },
+            }
+            for control in catalogue.controls
+        ],
+    }
+
+
+def _relationships(rule: Rule, taxonomy_index: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "target": {
+                "id": control.id,
+                "toolComponent": {
+                    "name": catalogues()[control.framework].name,
+                    "index": taxonomy_index[control.framework],
+                },
+            },
+            "kinds": ["relevant"],
+            "description": {"text": f"{control.responsibility.value}: {control.rationale}"},
+        }
+        for control in controls_for(rule.id)
+        if control.framework in taxonomy_index
+    ]
+
+
+def _rule_descriptor(rule: Rule, taxonomy_index: dict[str, int]) -> dict[str, Any]:
     remediation = rule.remediation
     lines = [f"**{rule.title}**", "", rule.rationale, "", f"**Remediation:** {remediation.text}"]
     if remediation.console:
@@ -89,12 +141,20 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "severity": rule.severity.value,
             "resource-type": rule.resource_type,
-            "tags": ["security", rule.provider, f"{rule.provider}-{rule.service}"],
+            "tags": [
+                "security",
+                rule.provider,
+                f"{rule.provider}-{rule.service}",
+                *(f"{control.framework}:{control.id}" for control in controls_for(rule.id)),
+            ],
             "precision": "high",
         },
     }
     if remediation.url:
         descriptor["helpUri"] = remediation.url
+    relationships = _relationships(rule, taxonomy_index)
+    if relationships:
+        descriptor["relationships"] = relationships
     return descriptor
 
 

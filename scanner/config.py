@@ -1,0 +1,58 @@
+"""The scan configuration file (``.cloudscan/config.yaml`` or ``--config FILE``).
+
+Command-line flags win over the file. A bad file is a usage error naming the
+file and the field, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from scanner.errors import UsageError
+
+DEFAULT_CONFIG = Path(".cloudscan") / "config.yaml"
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+class ScanConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allowed_regions: tuple[str, ...] = ()
+    """Data residency (ISO/IEC 27018 A.12.1): regions where data may be stored."""
+
+    @field_validator("allowed_regions")
+    @classmethod
+    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for region in value:
+            if not REGION.match(region):
+                raise ValueError(f"{region!r} is not a region name (like eu-west-1)")
+        return tuple(sorted(set(value)))
+
+
+def load_config(path: Path | None) -> ScanConfig:
+    """Read ``path``, or the default file if present; an absent default means an empty config."""
+    if path is None:
+        if not DEFAULT_CONFIG.is_file():
+            return ScanConfig()
+        path = DEFAULT_CONFIG
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: invalid YAML: {' '.join(str(exc).split())}") from None
+    if raw is None:
+        return ScanConfig()
+    if not isinstance(raw, dict):
+        raise UsageError(f"{path}: a config file must hold a mapping")
+    try:
+        return ScanConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(root)"
+        message = first["msg"].removeprefix("Value error, ")
+        raise UsageError(f"{path}: field {where}: {message}") from None
