@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from scanner import __version__
+from scanner.baseline import apply_baseline
 from scanner.config import DEFAULT_CONFIG, REGION, load_config
 from scanner.errors import UsageError
 from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
@@ -23,8 +25,10 @@ from scanner.mappings import FRAMEWORKS
 from scanner.models import ScanParams, Severity
 from scanner.reports import WRITERS, write_reports
 from scanner.reports.console import print_summary
+from scanner.reports.json_report import read_report
 from scanner.rules import load_rules
 from scanner.scan import run_aws_scan, select_rules
+from scanner.waivers import DEFAULT_WAIVERS, apply_waivers, load_waivers
 
 _SEVERITIES = [severity.value for severity in Severity]
 
@@ -59,6 +63,25 @@ def _report_options(fail_on_default: str) -> Callable:
                 multiple=True,
                 callback=_regions,
                 help="Data residency: regions where data may be stored (repeatable; overrides the config file).",
+            ),
+            click.option(
+                "--waivers",
+                "waivers_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help=f"Waiver (risk acceptance) file (default: {DEFAULT_WAIVERS} if present).",
+            ),
+            click.option(
+                "--baseline",
+                "baseline_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="A previous findings.json: mark findings new or unchanged and list resolved ones.",
+            ),
+            click.option(
+                "--fail-on-new-only",
+                is_flag=True,
+                help="Gate only on findings that are new since --baseline.",
             ),
             click.option(
                 "--config",
@@ -210,6 +233,31 @@ def schema_command(report: str) -> None:
     click.echo(module.schema_text(), nl=False)
 
 
+@cli.command("report")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    required=True,
+    type=click.Choice(sorted(WRITERS)),
+    help="Formats to render (repeatable).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("cloudscan-results"),
+    show_default=True,
+)
+def report_command(source: Path, formats: tuple[str, ...], output_dir: Path) -> None:
+    """Re-render a saved findings.json in other formats, without scanning again."""
+    result = read_report(source)
+    if output_dir.resolve() == source.parent.resolve() and "json" in formats:
+        raise UsageError(f"refusing to overwrite {source} with itself; choose another --output-dir")
+    for path in write_reports(result, list(dict.fromkeys(formats)), output_dir):
+        click.echo(f"Wrote {path}")
+
+
 @cli.command("controls")
 @click.option(
     "--framework",
@@ -234,7 +282,6 @@ def schema_command(report: str) -> None:
 def controls_command(frameworks: tuple[str, ...], source: Path | None, output_dir: Path) -> None:
     """ISO/IEC 27017 / 27018 control coverage: a Statement-of-Applicability view."""
     from scanner.reports.console import print_catalogue, print_coverage
-    from scanner.reports.json_report import read_report
 
     if source is None:
         print_catalogue(Console(), frameworks or sorted(FRAMEWORKS))
@@ -271,10 +318,17 @@ def _selected(options: dict):
 def _run(scan_function: Callable, options: dict) -> None:
     quiet = options["quiet"]
     formats = list(dict.fromkeys(options["formats"] or ("json",)))
+    if options["fail_on_new_only"] and options["baseline_path"] is None:
+        raise UsageError("--fail-on-new-only needs --baseline")
+    waivers = load_waivers(options["waivers_path"])
+    previous = read_report(options["baseline_path"]) if options["baseline_path"] else None
     with _progress(quiet) as progress:
         result = scan_function(progress)
+    result = apply_waivers(result, waivers, datetime.now(timezone.utc).date())
+    if previous is not None:
+        result = apply_baseline(result, previous, options["baseline_path"].name)
     written = write_reports(result, formats, options["output_dir"])
-    code = exit_code(result, options["fail_on"])
+    code = exit_code(result, options["fail_on"], options["fail_on_new_only"])
     if not quiet:
         print_summary(Console(), result, written, options["fail_on"], code)
     sys.exit(code)

@@ -380,3 +380,51 @@ def test_bad_config_file_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path, c
     assert code == 2
     (line,) = err.strip().splitlines()
     assert line.startswith(f"cloudscan: error: {config}") and needle in line, line
+
+
+def test_report_rerenders_a_saved_scan_identically(monkeypatch, capsys, tmp_path):
+    scan_dir, again = tmp_path / "scan", tmp_path / "again"
+    run(
+        monkeypatch,
+        capsys,
+        "demo",
+        "--quiet",
+        "--format",
+        "json",
+        "--format",
+        "sarif",
+        "--format",
+        "controls",
+        "--output-dir",
+        str(scan_dir),
+    )
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "report",
+        str(scan_dir / "findings.json"),
+        "--format",
+        "sarif",
+        "--format",
+        "controls",
+        "--output-dir",
+        str(again),
+    )
+    assert code == 0 and "findings.sarif" in out
+    assert (again / "findings.sarif").read_text() == (scan_dir / "findings.sarif").read_text()
+    assert (again / "controls.json").read_text() == (scan_dir / "controls.json").read_text()
+
+
+def test_report_refuses_to_overwrite_its_source(monkeypatch, capsys, tmp_path):
+    run(monkeypatch, capsys, "demo", "--quiet", "--output-dir", str(tmp_path))
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "report",
+        str(tmp_path / "findings.json"),
+        "--format",
+        "json",
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert code == 2 and "refusing to overwrite" in err

@@ -67,9 +67,36 @@ def print_summary(console: Console, result: ScanResult, written: list[Path], fai
             )
         if len(result.errors) > _ERRORS_SHOWN:
             console.print(f"  … and {len(result.errors) - _ERRORS_SHOWN} more in the report")
+    _print_waivers(console, result)
+    if result.baseline is not None:
+        baseline = result.baseline
+        console.print(
+            f"Since baseline {baseline.source}: [bold]{baseline.new} new[/], {baseline.unchanged} unchanged, "
+            f"{len(baseline.resolved)} resolved"
+        )
     for path in written:
         console.print(f"Wrote {path}", markup=False, highlight=False)
     console.print(f"Exit code {exit_code} (--fail-on {fail_on})", markup=False, highlight=False)
+
+
+def _print_waivers(console: Console, result: ScanResult) -> None:
+    if not result.waivers:
+        return
+    active = [w for w in result.waivers if w.state == "active"]
+    console.print(
+        f"Waivers: {len(active)} active muting {sum(w.matched for w in active)} finding(s), "
+        f"{sum(w.state == 'expired' for w in result.waivers)} expired, "
+        f"{sum(w.state == 'stale' for w in result.waivers)} stale"
+    )
+    for waiver in result.waivers:
+        if waiver.state == "expired":
+            console.print(
+                f"  [yellow]expired[/] {waiver.id} ({waiver.rule}) on {waiver.expires}: "
+                f"{waiver.matched} finding(s) fail again; owner {waiver.owner}",
+                highlight=False,
+            )
+        elif waiver.state == "stale":
+            console.print(f"  [dim]stale[/] {waiver.id} ({waiver.rule}) matches no failing finding", highlight=False)
 
 
 _COVERAGE_STYLE = {
