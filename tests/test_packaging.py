@@ -35,12 +35,23 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_the_demo(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON"))}
     env["AWS_EC2_METADATA_DISABLED"] = "true"
     demo = _run(
-        target / "bin" / "cloudscan", "demo", "--quiet", "--format", "sarif", "--format", "json", cwd=workdir, env=env
+        target / "bin" / "cloudscan",
+        "demo",
+        "--quiet",
+        "--format",
+        "sarif",
+        "--format",
+        "json",
+        "--format",
+        "html",
+        cwd=workdir,
+        env=env,
     )
     assert demo.returncode == 0, demo.stderr[-2000:]
     report = json.loads((workdir / "cloudscan-results" / "findings.json").read_text())
     assert report["summary"]["by_status"]["FAIL"] > 0
     assert all(finding["controls"] for finding in report["findings"]), "mappings are bundled too"
+    assert "<script>" in (workdir / "cloudscan-results" / "findings.html").read_text(), "report assets are bundled"
 
     listing = _run(
         python,

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from scanner.errors import UsageError
 from scanner.models import ScanResult
-from scanner.reports import controls_json, controls_markdown, json_report, sarif
+from scanner.reports import controls_json, controls_markdown, html, json_report, markdown, sarif
 
 Writer = Callable[[ScanResult], str]
 
 WRITERS: dict[str, tuple[str, Writer]] = {
     "json": ("findings.json", json_report.render),
     "sarif": ("findings.sarif", sarif.render),
+    "markdown": ("findings.md", markdown.render),
+    "html": ("findings.html", html.render),
     "controls": ("controls.json", controls_json.render),
     "controls-md": ("controls.md", controls_markdown.render),
 }
