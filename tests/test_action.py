@@ -430,3 +430,10 @@ jobs:
     workflow.write_text(workflow.read_text(encoding="utf-8").replace("fail-on:", "fail_on:"), encoding="utf-8")
     process = subprocess.run([*_actionlint(), str(workflow)], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert process.returncode != 0 and "fail_on" in process.stdout
+
+
+def test_readme_shows_the_example_workflows_verbatim():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    for path in WORKFLOWS:
+        assert path.read_text(encoding="utf-8") in blocks, f"README's copy of {path.name} differs from the file"
