@@ -19,6 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scanner import __version__
 from scanner.baseline import apply_baseline
 from scanner.config import DEFAULT_CONFIG, REGION, load_config
+from scanner.datafile import one_line
 from scanner.errors import UsageError
 from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from scanner.mappings import FRAMEWORKS
@@ -364,18 +365,14 @@ def main() -> None:
         click.echo("cloudscan: aborted", err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
-        click.echo(f"cloudscan: error: {_one_line(exc.format_message())}", err=True)
+        click.echo(f"cloudscan: error: {one_line(exc.format_message())}", err=True)
         sys.exit(EXIT_USAGE)
     except UsageError as exc:
-        click.echo(f"cloudscan: error: {_one_line(str(exc))}", err=True)
+        click.echo(f"cloudscan: error: {one_line(str(exc))}", err=True)
         sys.exit(EXIT_USAGE)
     except ScanAborted as exc:
-        click.echo(f"cloudscan: scan failed: {_one_line(str(exc))}", err=True)
+        click.echo(f"cloudscan: scan failed: {one_line(str(exc))}", err=True)
         sys.exit(EXIT_INCOMPLETE)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from scanner.datafile import field_error, read_yaml
 from scanner.errors import UsageError
 
 DEFAULT_CONFIG = Path(".cloudscan") / "config.yaml"
@@ -39,12 +39,7 @@ def load_config(path: Path | None) -> ScanConfig:
         if not DEFAULT_CONFIG.is_file():
             return ScanConfig()
         path = DEFAULT_CONFIG
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: invalid YAML: {' '.join(str(exc).split())}") from None
+    raw = read_yaml(path, "config file")
     if raw is None:
         return ScanConfig()
     if not isinstance(raw, dict):
@@ -52,7 +47,4 @@ def load_config(path: Path | None) -> ScanConfig:
     try:
         return ScanConfig.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(root)"
-        message = first["msg"].removeprefix("Value error, ")
-        raise UsageError(f"{path}: field {where}: {message}") from None
+        raise UsageError(f"{path}: {field_error(exc)}") from None

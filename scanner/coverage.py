@@ -71,7 +71,6 @@ STATUS_DESCRIPTIONS = {
 # The order statuses are listed in summaries and reports (most urgent first).
 REPORT_ORDER = tuple(STATUS_DESCRIPTIONS)
 
-_STATUS_ORDER = {status: index for index, status in enumerate([Status.FAIL, Status.ERROR, Status.MUTED, Status.PASS])}
 _APPLIES_TO_RESPONSIBILITY = {
     AppliesTo.CUSTOMER: Responsibility.CUSTOMER,
     AppliesTo.PROVIDER: Responsibility.PROVIDER,
@@ -321,7 +320,7 @@ def _resources(findings: Iterable[Finding]) -> list[ControlResource]:
     return sorted(
         entries,
         key=lambda entry: (
-            _STATUS_ORDER[entry.status],
+            entry.status.urgency,
             -entry.severity.rank,
             entry.rule_id,
             entry.region,

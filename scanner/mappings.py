@@ -12,10 +12,10 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scanner.data import data_dir
+from scanner.datafile import field_error, read_yaml
 from scanner.errors import UsageError
 from scanner.models import ControlRef, Responsibility
 
@@ -75,15 +75,11 @@ class RuleMap(_Strict):
 
 
 def _load_yaml(path: Path, model: type[BaseModel]) -> BaseModel:
+    raw = read_yaml(path, "mapping file", MappingLoadError)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         return model.model_validate(raw)
-    except yaml.YAMLError as exc:
-        raise MappingLoadError(f"{path}: invalid YAML: {' '.join(str(exc).split())}") from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(root)"
-        raise MappingLoadError(f"{path}: field {where}: {first['msg']}") from None
+        raise MappingLoadError(f"{path}: {field_error(exc)}") from None
 
 
 @lru_cache(maxsize=1)

@@ -46,6 +46,14 @@ class Status(str, Enum):
     ERROR = "ERROR"
     MUTED = "MUTED"
 
+    @property
+    def urgency(self) -> int:
+        """Lower comes first in reports: failures, then errors, accepted risks, passes."""
+        return _STATUS_URGENCY[self]
+
+
+_STATUS_URGENCY = {Status.FAIL: 0, Status.ERROR: 1, Status.MUTED: 2, Status.PASS: 3}
+
 
 class Responsibility(str, Enum):
     CUSTOMER = "customer"
@@ -258,6 +266,12 @@ class ScanResult(Strict):
     errors: tuple[ScanError, ...]
     waivers: tuple[WaiverStatus, ...] = ()
     baseline: BaselineSummary | None = None
+
+
+def worst_first(finding: Finding) -> tuple:
+    """Sort key for reports read by people: most urgent status, then highest severity first."""
+    ref = finding.resource
+    return (finding.status.urgency, -finding.severity.rank, finding.rule_id, ref.region, ref.type, ref.id)
 
 
 def summarize(

@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from jmespath.exceptions import JMESPathError
 from pydantic import ValidationError
 
 from scanner.data import data_dir
+from scanner.datafile import field_error, one_line, read_yaml
 from scanner.engine import template_fields
 from scanner.errors import UsageError
 from scanner.expressions import WholeDocument, root_fields
@@ -26,18 +26,13 @@ class RuleLoadError(UsageError):
 
 def load_rule_file(path: Path) -> Rule:
     """Parse and validate one rule file; raise RuleLoadError naming file and field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RuleLoadError(f"{path}: invalid YAML: {_one_line(str(exc))}") from None
+    raw = read_yaml(path, "rule file", RuleLoadError)
     if not isinstance(raw, dict):
         raise RuleLoadError(f"{path}: a rule file must hold a mapping")
     try:
         rule = Rule.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(root)"
-        raise RuleLoadError(f"{path}: field {where}: {first['msg']}") from None
+        raise RuleLoadError(f"{path}: {field_error(exc)}") from None
     for field in ("pass_when", "applies_when"):
         expression = getattr(rule.check, field)
         if expression is None:
@@ -45,7 +40,7 @@ def load_rule_file(path: Path) -> Rule:
         try:
             read = root_fields(expression)
         except JMESPathError as exc:
-            raise RuleLoadError(f"{path}: field check.{field}: invalid JMESPath: {_one_line(str(exc))}") from None
+            raise RuleLoadError(f"{path}: field check.{field}: invalid JMESPath: {one_line(str(exc))}") from None
         except WholeDocument as exc:
             raise RuleLoadError(f"{path}: field check.{field}: {exc}") from None
         undeclared = sorted(read - {field.split(".")[0] for field in rule.check.fields})
@@ -81,7 +76,3 @@ def _load_tree(root: Path) -> tuple[Rule, ...]:
             raise RuleLoadError(f"{path}: field id: duplicate rule id {rule.id!r}")
         rules[rule.id] = rule
     return tuple(rules[key] for key in sorted(rules))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

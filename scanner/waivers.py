@@ -13,9 +13,9 @@ from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from scanner.datafile import field_error, first_error, read_yaml
 from scanner.errors import UsageError
 from scanner.models import Finding, ResourceRef, ScanResult, Status, WaiverRef, WaiverStatus, summarize
 
@@ -74,12 +74,7 @@ def load_waivers(path: Path | None) -> tuple[Waiver, ...]:
         if not DEFAULT_WAIVERS.is_file():
             return ()
         path = DEFAULT_WAIVERS
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read waiver file {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: invalid YAML: {' '.join(str(exc).split())}") from None
+    raw = read_yaml(path, "waiver file")
     if raw is None:
         return ()
     if not isinstance(raw, dict):
@@ -100,9 +95,7 @@ def waiver_id(waiver: Waiver, index: int) -> str:
 
 
 def _describe(exc: ValidationError, raw: dict) -> str:
-    first = exc.errors()[0]
-    location = list(first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
+    location, message = first_error(exc)
     if len(location) >= 2 and location[0] == "waivers" and isinstance(location[1], int):
         index = location[1]
         entries = raw.get("waivers") or []
@@ -110,7 +103,7 @@ def _describe(exc: ValidationError, raw: dict) -> str:
         name = entry.get("id") if isinstance(entry, dict) and entry.get("id") else f"waiver-{index + 1}"
         field = ".".join(str(part) for part in location[2:]) or "(entry)"
         return f"waiver {index + 1} ({name}): field {field}: {message}"
-    return f"field {'.'.join(str(part) for part in location) or '(root)'}: {message}"
+    return field_error(exc)
 
 
 def apply_waivers(result: ScanResult, waivers: tuple[Waiver, ...], today: date) -> ScanResult:

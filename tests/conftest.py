@@ -71,3 +71,20 @@ def loopback_only(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     yield
     assert attempts == [], f"test tried to reach non-loopback addresses: {attempts}"
+
+
+@pytest.fixture(scope="session")
+def demo_result(tmp_path_factory):
+    """One demo scan through the real CLI, read back from its findings.json (shared, read-only)."""
+    import sys
+
+    from scanner import cli
+    from scanner.reports.json_report import read_report
+
+    out = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(sys, "argv", ["cloudscan", "demo", "--quiet", "--output-dir", str(out)])
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main()
+    assert exit_info.value.code == 0
+    return read_report(out / "findings.json")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
-import pytest
-
-from scanner import cli
 from scanner.baseline import apply_baseline
 from scanner.gating import exit_code
 from scanner.models import Status
+from tests.support import run_cli
 from tests.test_waivers import _finding, _result
 
 
@@ -57,12 +54,7 @@ def test_fail_on_new_only_gates_just_new_findings():
     assert exit_code(more, "low", new_only=True) == 1
 
 
-def _cli(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["cloudscan", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-    captured = capsys.readouterr()
-    return exit_info.value.code, captured.out, captured.err
+_cli = run_cli
 
 
 def test_rescan_of_the_same_account_against_its_baseline(monkeypatch, capsys, tmp_path):

@@ -10,19 +10,13 @@ import jsonschema
 import pytest
 
 from scanner import cli
+from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 
-def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """Run ``cloudscan ARGS`` through the real entry point; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["cloudscan", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-        raise SystemExit(0)
-    captured = capsys.readouterr()
-    return int(exit_info.value.code or 0), captured.out, captured.err
+run = run_cli
 
 
 @pytest.fixture(scope="module")

@@ -8,34 +8,19 @@ never letting Selenium Manager download a browser. A missing browser FAILS the t
 
 from __future__ import annotations
 
-import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from scanner import cli
 from scanner.models import ScanResult, Status
 from scanner.reports import html as html_report
-from scanner.reports.json_report import read_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 OPEN = (Status.FAIL, Status.ERROR)  # the findings the table shows by default
 HOSTILE = '</script><script>window.pwned=1</script><img src="http://example.invalid/x.png"> a|b & <b>c</b>'
-
-
-@pytest.fixture(scope="module")
-def demo_result(tmp_path_factory) -> ScanResult:
-    """One demo scan through the real CLI, read back from findings.json."""
-    out = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(sys, "argv", ["cloudscan", "demo", "--quiet", "--output-dir", str(out)])
-        with pytest.raises(SystemExit) as exit_info:
-            cli.main()
-    assert exit_info.value.code == 0
-    return read_report(out / "findings.json")
 
 
 @pytest.fixture(scope="module")

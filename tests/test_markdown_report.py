@@ -7,27 +7,10 @@ unbounded list is worse than no report, so the tests check structure as well as 
 from __future__ import annotations
 
 import re
-import sys
 
-import pytest
-
-from scanner import cli
 from scanner.coverage import ControlStatus, build_coverage
-from scanner.models import BaselineSummary, ResolvedFinding, ScanResult, Severity, Status, WaiverStatus
+from scanner.models import BaselineSummary, ResolvedFinding, Severity, Status, WaiverStatus
 from scanner.reports import markdown
-from scanner.reports.json_report import read_report
-
-
-@pytest.fixture(scope="module")
-def demo_result(tmp_path_factory) -> ScanResult:
-    """One demo scan through the real CLI, read back from findings.json."""
-    out = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(sys, "argv", ["cloudscan", "demo", "--quiet", "--output-dir", str(out)])
-        with pytest.raises(SystemExit) as exit_info:
-            cli.main()
-    assert exit_info.value.code == 0
-    return read_report(out / "findings.json")
 
 
 def _cells(line: str) -> list[str]:

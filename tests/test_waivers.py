@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 
 import pytest
 
-from scanner import cli
 from scanner.errors import UsageError
 from scanner.gating import exit_code
 from scanner.models import (
@@ -22,6 +20,7 @@ from scanner.models import (
     summarize,
 )
 from scanner.waivers import apply_waivers, load_waivers
+from tests.support import run_cli
 
 TODAY = date(2026, 11, 28)
 
@@ -172,12 +171,7 @@ def test_invalid_waiver_file_names_entry_and_field(tmp_path, text, message):
     assert "\n" not in str(error.value)
 
 
-def _cli(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["cloudscan", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-    captured = capsys.readouterr()
-    return exit_info.value.code, captured.out, captured.err
+_cli = run_cli
 
 
 def test_demo_with_waivers_end_to_end(monkeypatch, capsys, tmp_path):

@@ -21,7 +21,7 @@ from importlib.resources import files
 from typing import Any
 
 from scanner.coverage import ControlStatus, Coverage, build_coverage
-from scanner.models import Finding, ScanResult, Severity, Status
+from scanner.models import Finding, ScanResult, Severity, Status, worst_first
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
@@ -29,7 +29,6 @@ CSP = (
 )
 ROWS_PER_PAGE = 500  # findings rendered at once; "Show more" adds as many again
 MAX_LIST = 100  # server-rendered lists (resolved findings, errors, waivers)
-STATUS_ORDER = {status: index for index, status in enumerate([Status.FAIL, Status.ERROR, Status.MUTED, Status.PASS])}
 
 
 def render(result: ScanResult) -> str:
@@ -265,17 +264,7 @@ def _json_island(value: Any) -> str:
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(
-        findings,
-        key=lambda f: (
-            STATUS_ORDER[f.status],
-            -f.severity.rank,
-            f.rule_id,
-            f.resource.region,
-            f.resource.type,
-            f.resource.id,
-        ),
-    )
+    return sorted(findings, key=worst_first)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, limit: int = MAX_LIST) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from scanner.datafile import first_error
 from scanner.errors import UsageError
 from scanner.models import ScanResult
 
@@ -25,9 +26,9 @@ def read_report(path: Path) -> ScanResult:
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(root)"
-        raise UsageError(f"{path} is not a cloudscan findings report: {where}: {first['msg']}") from None
+        location, message = first_error(exc)
+        where = ".".join(str(part) for part in location) or "(root)"
+        raise UsageError(f"{path} is not a cloudscan findings report: {where}: {message}") from None
 
 
 def json_schema() -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from scanner.coverage import ControlStatus, build_coverage
-from scanner.models import Finding, ScanResult, Severity, Status
+from scanner.models import Finding, ScanResult, Severity, Status, worst_first
 
 # Caps on each list; findings.json has everything.
 MAX_RULES = 15
@@ -25,7 +25,6 @@ MAX_ERRORS = 20
 MAX_WAIVERS = 20
 MAX_CELL = 200
 
-STATUS_ORDER = {status: index for index, status in enumerate([Status.FAIL, Status.ERROR, Status.MUTED, Status.PASS])}
 
 # Characters with a meaning in Markdown or HTML: backslash-escaped so data renders literally
 # (a ``<trail>`` placeholder must not vanish as an HTML tag, a ``|`` must not split a cell).
@@ -209,17 +208,7 @@ def _finding_table(findings: Sequence[Finding], limit: int) -> list[str]:
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(
-        findings,
-        key=lambda f: (
-            STATUS_ORDER[f.status],
-            -f.severity.rank,
-            f.rule_id,
-            f.resource.region,
-            f.resource.type,
-            f.resource.id,
-        ),
-    )
+    return sorted(findings, key=worst_first)
 
 
 def _resource(resource) -> str:
