@@ -13,8 +13,8 @@ from scanner.engine import evaluate
 from scanner.errors import UsageError
 from scanner.mappings import controls_for, rule_maps
 from scanner.models import Rule, ScanMeta, ScanParams, ScanResult, Severity, summarize
-from scanner.providers.aws.collector import Progress
 from scanner.providers.aws.scan import ApiSettings, scan_aws
+from scanner.providers.collector import Progress
 from scanner.rules import load_rules
 
 

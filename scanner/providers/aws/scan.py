@@ -10,9 +10,10 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 
 from scanner.errors import UsageError
 from scanner.models import ScanError
-from scanner.providers.aws.collector import AwsCollector, Inventory, Progress, describe_error
 from scanner.providers.aws.services import all_aggregates, all_specs
 from scanner.providers.aws.session import ClientPool
+from scanner.providers.aws.transport import AwsTransport, describe_error
+from scanner.providers.collector import Collector, Inventory, Progress
 
 
 class ScanAborted(Exception):
@@ -85,7 +86,17 @@ def scan_aws(
     for aggregate in aggregates:
         wanted.update(aggregate.sources)
     specs = [spec for spec in all_specs() if spec.type in wanted]
-    collector = AwsCollector(pool, identity, sorted(regions), specs, aggregates, max_workers, progress)
+    collector = Collector(
+        AwsTransport(pool),
+        identity.account,
+        identity.partition,
+        sorted(regions),
+        pool.global_region(identity.partition),
+        specs,
+        aggregates,
+        max_workers,
+        progress,
+    )
     inventory = collector.collect()
     inventory.errors[:0] = errors
     return AwsScan(account=identity.account, regions=sorted(regions), inventory=inventory)

@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from scanner.providers.aws.spec import Aggregate, ResourceSpec
+from scanner.providers.spec import Aggregate, ResourceSpec
 
 
 def _modules():

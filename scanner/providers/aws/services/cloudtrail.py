@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Resource
-from scanner.providers.aws.spec import Aggregate, Call, Detail, Item, ResourceSpec
+from scanner.providers.spec import Aggregate, Call, Detail, Item, ResourceSpec
 
 TRAIL_TYPE = "aws.cloudtrail.trail"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.aws.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.spec import Call, Detail, Item, ResourceSpec
 
 
 def _records_all_supported(recorder: dict[str, Any]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from scanner.providers.aws.spec import Call, Detail, Item, Lookup, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, Item, Lookup, ResourceSpec, tag_list
 
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 _PORTED = ("tcp", "udp")

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from scanner.providers.aws import policy
-from scanner.providers.aws.spec import Call, Detail, Item, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, Item, ResourceSpec, tag_list
 
 KEY_MAX_AGE_DAYS = 90
 KEY_MAX_IDLE_DAYS = 90

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.aws.spec import Call, Detail, Item, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, Item, ResourceSpec, tag_list
 
 _KEY = {"KeyId": "{KeyId}"}
 

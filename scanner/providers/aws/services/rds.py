@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.aws.spec import Call, Detail, Item, Lookup, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, Item, Lookup, ResourceSpec, tag_list
 
 MIN_BACKUP_RETENTION_DAYS = 7
 

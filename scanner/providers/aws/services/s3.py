@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.providers.aws import policy
-from scanner.providers.aws.spec import Call, Detail, Item, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, Item, ResourceSpec, tag_list
 
 _BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 _PUBLIC_GROUPS = {

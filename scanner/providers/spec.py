@@ -1,10 +1,16 @@
 """Resource types declared as data, in the manner of Cloud Custodian.
 
-Each AWS resource type says which service and list operation enumerate it, which
-field is its id, which per-resource calls enrich it (``Detail``) and which
-per-region calls it shares (``Lookup``). One generic collector does the paging,
-retries, parallelism and error handling, so adding a resource type is a
+Each resource type, whatever the provider, says which service and list operation
+enumerate it, which field is its id, which per-resource calls enrich it
+(``Detail``) and which per-region calls it shares (``Lookup``). One generic
+collector does the parallelism and error handling, and each provider's transport
+does the paging and retries of its SDK, so adding a resource type is a
 declaration plus a small ``normalize`` function, never a new loop.
+
+``service`` and ``Call.operation`` are read by the provider's transport: for AWS a
+boto3 service name and client method; for Azure a management client key and a
+dotted operation path such as ``storage_accounts.list``. ``scope`` ``global``
+means once per account (an AWS account, an Azure subscription).
 """
 
 from __future__ import annotations

@@ -1,32 +1,48 @@
-"""The one generic query manager for AWS: paging, retries, parallelism, errors.
+"""The one generic query manager: parallel listing and enrichment, errors recorded.
 
 Work runs in two parallel phases over a bounded thread pool: (1) list every
 declared resource type in every region it lives in, with its per-region
 lookups; (2) run each listed resource's detail calls. Any failure is recorded,
 never dropped: a failed listing becomes a ``ScanError`` that the engine turns
 into ERROR findings, a failed detail or lookup marks the fields it provides as
-unavailable on the resource.
+unavailable on the resource. How a call is made (SDK, paging, retries) is the
+provider's ``Transport``.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import jmespath
-from botocore.exceptions import BotoCoreError, ClientError
 
 from scanner.models import Resource, ScanError
-from scanner.providers.aws.session import ClientPool, Identity
-from scanner.providers.aws.spec import Aggregate, Call, Context, Item, ResourceSpec, resolve
+from scanner.providers.spec import Aggregate, Call, Context, Item, ResourceSpec, resolve
 
 GLOBAL = "global"
-log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
+
+
+class CallFailed(Exception):
+    """A call failed for good (after the transport's retries), with a short code and message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Transport(Protocol):
+    """Makes one read-only call with a provider's SDK; pages fully; raises ``CallFailed``."""
+
+    provider: str
+
+    def call(self, service: str, region: str, call: Call, params: dict[str, Any]) -> Any: ...
+
+    @property
+    def api_calls(self) -> int: ...
 
 
 @dataclass
@@ -45,65 +61,24 @@ class _Listed:
     lookup_failures: dict[str, str]
 
 
-class CallFailed(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-def describe_error(exc: Exception) -> tuple[str, str]:
-    """A short (code, message) for an SDK error, one line, no request payloads."""
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = error.get("Code") or str(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "ClientError"))
-        message = error.get("Message") or str(exc)
-    elif isinstance(exc, BotoCoreError):
-        code = type(exc).__name__.removesuffix("Error") or "BotoCore"
-        if "Timeout" in code:
-            code = "Timeout"
-        message = str(exc)
-    else:
-        code, message = type(exc).__name__, str(exc)
-    if code.isdigit():
-        code, message = _from_unparsed_body(code, message)
-    message = " ".join(message.split())
-    return code, message[:300]
-
-
-_HTTP_CODES = {
-    "400": "BadRequest",
-    "401": "Unauthorized",
-    "403": "AccessDenied",
-    "404": "NotFound",
-    "429": "Throttling",
-}
-
-
-def _from_unparsed_body(status: str, message: str) -> tuple[str, str]:
-    """An error whose body botocore could not parse (e.g. XML from a JSON-protocol endpoint)."""
-    code = re.search(r"<Code>([^<]+)</Code>", message)
-    text = re.search(r"<Message>([^<]+)</Message>", message)
-    return (
-        code.group(1) if code else _HTTP_CODES.get(status, f"HTTP{status}"),
-        text.group(1) if text else re.sub(r"<[^>]+>", " ", message),
-    )
-
-
-class AwsCollector:
+class Collector:
     def __init__(
         self,
-        pool: ClientPool,
-        identity: Identity,
+        transport: Transport,
+        account: str,
+        partition: str,
         regions: list[str],
+        global_region: str,
         specs: Iterable[ResourceSpec],
         aggregates: Iterable[Aggregate] = (),
         max_workers: int = 8,
         progress: Progress | None = None,
     ):
-        self.pool = pool
-        self.identity = identity
+        self.transport = transport
+        self.account = account
+        self.partition = partition
         self.regions = regions
+        self.global_region = global_region
         self.specs = list(specs)
         self.aggregates = list(aggregates)
         self.max_workers = max_workers
@@ -111,11 +86,10 @@ class AwsCollector:
 
     def collect(self) -> Inventory:
         inventory = Inventory()
-        global_region = self.pool.global_region(self.identity.partition)
         listing_tasks = [
             (spec, region)
             for spec in self.specs
-            for region in (self.regions if spec.scope == "regional" else [global_region])
+            for region in (self.regions if spec.scope == "regional" else [self.global_region])
         ]
         with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="cloudscan") as executor:
             listed: list[_Listed] = []
@@ -128,13 +102,13 @@ class AwsCollector:
         inventory.resources.extend(self._aggregate(inventory))
         inventory.resources.sort(key=lambda resource: (resource.type, resource.region, resource.id))
         inventory.errors.sort(key=lambda error: (error.service, error.region, error.operation))
-        inventory.api_calls = self.pool.api_calls
+        inventory.api_calls = self.transport.api_calls
         return inventory
 
     # -- phase 1 -------------------------------------------------------------
 
     def _list(self, spec: ResourceSpec, region: str) -> tuple[list[_Listed], ScanError | None]:
-        context = Context(account=self.identity.account, region=region, partition=self.identity.partition)
+        context = Context(account=self.account, region=region, partition=self.partition)
         try:
             raws = self._list_items(spec, context)
         except CallFailed as failure:
@@ -185,7 +159,7 @@ class AwsCollector:
         region = config.get(spec.region_field) if spec.region_field else None
         resource_id = str(resolve(spec.id, raw, context))
         return Resource(
-            provider="aws",
+            provider=self.transport.provider,
             account=context.account,
             region=str(region or (context.region if spec.scope == "regional" else GLOBAL)),
             type=spec.type,
@@ -207,17 +181,16 @@ class AwsCollector:
                 first = listing_errors[0]
                 reason = f"{first.operation} failed in {first.region}: {first.code}: {first.message}"
                 unavailable = {name: reason for name in aggregate.fields}
-            config = aggregate.build(sources)
             built.append(
                 Resource(
-                    provider="aws",
-                    account=self.identity.account,
+                    provider=self.transport.provider,
+                    account=self.account,
                     region=GLOBAL,
                     type=aggregate.type,
-                    id=self.identity.account,
+                    id=self.account,
                     name=aggregate.name,
                     arn=None,
-                    config=config,
+                    config=aggregate.build(sources),
                     unavailable=unavailable,
                 )
             )
@@ -226,28 +199,18 @@ class AwsCollector:
     # -- calls ---------------------------------------------------------------
 
     def _call(self, service: str, region: str, call: Call, item: dict[str, Any], context: Context) -> Any:
-        client = self.pool.client(service, region)
         params = resolve(dict(call.params), item, context)
-        log.debug("calling %s.%s in %s", service, call.operation, region)
         try:
-            if client.can_paginate(call.operation):
-                paginator = client.get_paginator(call.operation)
-                response = paginator.paginate(**params).build_full_result()
-            else:
-                response = getattr(client, call.operation)(**params)
-        except (ClientError, BotoCoreError) as exc:
-            code, message = describe_error(exc)
-            if code in call.absent:
+            response = self.transport.call(service, region, call, params)
+        except CallFailed as failure:
+            if failure.code in call.absent:
                 return None
-            log.debug("%s.%s in %s failed: %s", service, call.operation, region, code)
-            raise CallFailed(code, message) from None
-        if isinstance(response, dict):
-            response.pop("ResponseMetadata", None)
+            raise
         return jmespath.search(call.result, response) if call.result else response
 
     def _error(self, spec: ResourceSpec, context: Context, operation: str, failure: CallFailed) -> ScanError:
         return ScanError(
-            provider="aws",
+            provider=self.transport.provider,
             account=context.account,
             region=context.region if spec.scope == "regional" else GLOBAL,
             service=spec.service,
