@@ -20,7 +20,7 @@ from scanner import __version__
 from scanner.baseline import apply_baseline
 from scanner.config import DEFAULT_CONFIG, REGION, load_config
 from scanner.datafile import one_line
-from scanner.errors import UsageError
+from scanner.errors import ScanAborted, UsageError
 from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from scanner.mappings import FRAMEWORKS
 from scanner.models import ScanParams, Severity
@@ -357,8 +357,6 @@ def _status(quiet: bool, message: str) -> Iterator[None]:
 
 def main() -> None:
     """Entry point: run the CLI, turning bad input into one line and exit code 2."""
-    from scanner.providers.aws.scan import ScanAborted
-
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

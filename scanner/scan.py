@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 import boto3
 
@@ -14,8 +15,11 @@ from scanner.errors import UsageError
 from scanner.mappings import controls_for, rule_maps
 from scanner.models import Rule, ScanMeta, ScanParams, ScanResult, Severity, summarize
 from scanner.providers.aws.scan import ApiSettings, scan_aws
-from scanner.providers.collector import Progress
+from scanner.providers.collector import Inventory, Progress
 from scanner.rules import load_rules
+
+if TYPE_CHECKING:
+    from scanner.providers.azure.session import AzureSession
 
 
 def select_rules(
@@ -71,14 +75,57 @@ def run_aws_scan(
         progress=progress,
         settings=settings,
     )
-    inventory = collected.inventory
+    return build_result(
+        "aws", collected.account, collected.regions, rules, collected.inventory, started, params, frameworks
+    )
+
+
+def run_azure_scan(
+    session: AzureSession,
+    rules: Sequence[Rule] | None = None,
+    subscriptions: list[str] | None = None,
+    all_subscriptions: bool = False,
+    max_workers: int = 8,
+    progress: Progress | None = None,
+    params: ScanParams | None = None,
+    frameworks: Sequence[str] = (),
+) -> ScanResult:
+    from scanner.providers.azure.scan import scan_azure
+
+    rules = list(rules) if rules is not None else select_rules(load_rules(), "azure")
+    started = datetime.now(timezone.utc)
+    collected = scan_azure(
+        session,
+        {rule.resource_type for rule in rules},
+        subscriptions=subscriptions,
+        all_subscriptions=all_subscriptions,
+        max_workers=max_workers,
+        progress=progress,
+    )
+    # One report can cover several subscriptions: the account is the subscription when there is one.
+    account = collected.subscriptions[0] if len(collected.subscriptions) == 1 else "multiple-subscriptions"
+    locations = sorted({r.region for r in collected.inventory.resources if r.region != "global"})
+    return build_result("azure", account, locations, rules, collected.inventory, started, params, frameworks)
+
+
+def build_result(
+    provider: str,
+    account: str,
+    regions: Sequence[str],
+    rules: Sequence[Rule],
+    inventory: Inventory,
+    started: datetime,
+    params: ScanParams | None = None,
+    frameworks: Sequence[str] = (),
+) -> ScanResult:
+    """Evaluate the rules over what was collected and assemble the result, whatever the provider."""
     params = params or ScanParams()
     findings = evaluate(rules, inventory.resources, inventory.errors, controls_for, params)
     meta = ScanMeta(
         tool_version=__version__,
-        provider="aws",
-        account=collected.account,
-        regions=tuple(collected.regions),
+        provider=provider,
+        account=account,
+        regions=tuple(regions),
         started=started,
         finished=datetime.now(timezone.utc),
         rules_evaluated=len(rules),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.models import RESERVED_ROOTS
-from scanner.providers.aws.services import declared_fields
+from scanner.providers.registry import declared_fields
 from scanner.rules import RuleLoadError, load_rule_file, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,11 +100,13 @@ def test_rule_files_live_under_provider_and_service():
 def test_every_rule_is_tested_failing_and_passing():
     """Each rule id appears in its service's test module, or in the provider's cross-service
     data-residency module, with both FAIL and PASS assertions."""
+    # tests/az, not tests/azure: a tests/azure package would shadow the Azure SDK's namespace package.
+    folders = {"aws": "aws", "azure": "az"}
     for rule in load_rules():
         provider, service, _ = rule.id.split(".")
         candidates = [
-            ROOT / "tests" / provider / f"test_rules_{service}.py",
-            ROOT / "tests" / provider / "test_rules_residency.py",
+            ROOT / "tests" / folders[provider] / f"test_rules_{service}.py",
+            ROOT / "tests" / folders[provider] / "test_rules_residency.py",
         ]
         texts = [path.read_text() for path in candidates if path.exists()]
         assert texts, f"no tests for {service}"

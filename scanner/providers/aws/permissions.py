@@ -11,7 +11,7 @@ from functools import cache
 import botocore.session
 from botocore import xform_name
 
-from scanner.providers.aws.services import all_specs
+from scanner.providers.registry import declarations
 
 # IAM action names that differ from "<service>:<OperationName>".
 _ACTION_OVERRIDES = {
@@ -38,7 +38,7 @@ def iam_action(service: str, operation: str) -> str:
 
 def required_actions() -> list[str]:
     actions = set(_ALWAYS)
-    for spec in all_specs():
+    for spec in declarations("aws").specs:
         calls = [spec.listing] if spec.listing else []
         calls += [detail.call for detail in spec.details] + [lookup.call for lookup in spec.lookups]
         actions.update(iam_action(spec.service, call.operation) for call in calls)

@@ -8,16 +8,12 @@ from dataclasses import dataclass
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
-from scanner.errors import UsageError
+from scanner.errors import ScanAborted, UsageError
 from scanner.models import ScanError
-from scanner.providers.aws.services import all_aggregates, all_specs
 from scanner.providers.aws.session import ClientPool
 from scanner.providers.aws.transport import AwsTransport, describe_error
 from scanner.providers.collector import Collector, Inventory, Progress
-
-
-class ScanAborted(Exception):
-    """The scan could not start (e.g. the caller's identity is unreadable)."""
+from scanner.providers.registry import needed
 
 
 @dataclass(frozen=True)
@@ -81,31 +77,18 @@ def scan_aws(
                     message=f"{message} (scanned only {regions[0]})",
                 )
             )
-    wanted = set(resource_types)
-    aggregates = [aggregate for aggregate in all_aggregates() if aggregate.type in wanted]
-    for aggregate in aggregates:
-        wanted.update(aggregate.sources)
-    specs = [spec for spec in all_specs() if spec.type in wanted]
+    wanted = needed("aws", set(resource_types))
     collector = Collector(
         AwsTransport(pool),
         identity.account,
         identity.partition,
         sorted(regions),
         pool.global_region(identity.partition),
-        specs,
-        aggregates,
+        wanted.specs,
+        wanted.aggregates,
         max_workers,
         progress,
     )
     inventory = collector.collect()
     inventory.errors[:0] = errors
     return AwsScan(account=identity.account, regions=sorted(regions), inventory=inventory)
-
-
-def listing_task_count(resource_types: Iterable[str], regions: list[str]) -> int:
-    """How many listing tasks a scan will run (for progress bars)."""
-    wanted = set(resource_types)
-    for aggregate in all_aggregates():
-        if aggregate.type in wanted:
-            wanted.update(aggregate.sources)
-    return sum(len(regions) if spec.scope == "regional" else 1 for spec in all_specs() if spec.type in wanted)

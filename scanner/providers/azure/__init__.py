@@ -1,0 +1,1 @@
+"""The Azure adapter (azure-identity and the azure-mgmt-* management clients)."""

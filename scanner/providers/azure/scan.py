@@ -1,0 +1,70 @@
+"""Entry point of the Azure adapter: credential, subscriptions, one collector per subscription."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.errors import ScanAborted, UsageError
+from scanner.providers.azure.session import AzureSession
+from scanner.providers.azure.transport import AzureTransport
+from scanner.providers.collector import CallFailed, Collector, Inventory, Progress
+from scanner.providers.registry import needed
+from scanner.providers.spec import Call
+
+SUBSCRIPTION_REGION = "global"
+
+
+@dataclass
+class AzureScan:
+    subscriptions: list[str]
+    inventory: Inventory
+
+
+def scan_azure(
+    session: AzureSession,
+    resource_types: Iterable[str],
+    subscriptions: list[str] | None = None,
+    all_subscriptions: bool = False,
+    max_workers: int = 8,
+    progress: Progress | None = None,
+) -> AzureScan:
+    """Collect the given resource types from each chosen subscription."""
+    if not subscriptions and not all_subscriptions:
+        raise UsageError("choose subscriptions with --subscription ID (repeatable) or --all-subscriptions")
+    if all_subscriptions:
+        subscriptions = _enabled_subscriptions(session)
+    wanted = needed("azure", set(resource_types))
+    inventory = Inventory()
+    for subscription in sorted(set(subscriptions or [])):
+        collector = Collector(
+            AzureTransport(session, subscription),
+            subscription,
+            session.cloud.name,
+            [SUBSCRIPTION_REGION],
+            SUBSCRIPTION_REGION,
+            wanted.specs,
+            wanted.aggregates,
+            max_workers,
+            progress,
+        )
+        found = collector.collect()
+        inventory.resources.extend(found.resources)
+        inventory.errors.extend(found.errors)
+    inventory.api_calls = session.api_calls
+    return AzureScan(subscriptions=sorted(set(subscriptions or [])), inventory=inventory)
+
+
+def _enabled_subscriptions(session: AzureSession) -> list[str]:
+    transport = AzureTransport(session, "")
+    try:
+        listed: list[dict[str, Any]] = transport.call(
+            "subscriptions", SUBSCRIPTION_REGION, Call("subscriptions.list"), {}
+        )
+    except CallFailed as failure:
+        raise ScanAborted(f"cannot list subscriptions: {failure.code}: {failure.message}") from None
+    enabled = sorted(item["subscription_id"] for item in listed if item.get("state") in ("Enabled", "Warned"))
+    if not enabled:
+        raise ScanAborted("the credential can see no enabled subscription")
+    return enabled

@@ -1,0 +1,1 @@
+"""Azure resource-type declarations, one module per service (see scanner.providers.registry)."""

@@ -1,0 +1,67 @@
+"""Storage accounts: transport security, public access, shared keys, encryption, network, soft delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+
+_ACCOUNT = {"resource_group_name": "{resource_group}", "account_name": "{name}"}
+
+
+def _normalize_account(item: Item) -> dict[str, Any]:
+    properties = item.raw.get("properties") or {}
+    encryption = properties.get("encryption") or {}
+    network = properties.get("networkAcls") or {}
+    blob = (item.details.get("blob_service") or {}).get("properties") or {}
+    soft_delete = blob.get("deleteRetentionPolicy") or {}
+    return {
+        "location": item.raw.get("location"),
+        # absent means the platform default, which is HTTPS-only since 2019
+        "https_only": properties.get("supportsHttpsTrafficOnly", True) is not False,
+        # absent on old accounts means TLS 1.0 is accepted
+        "minimum_tls_version": properties.get("minimumTlsVersion") or "TLS1_0",
+        "allow_blob_public_access": properties.get("allowBlobPublicAccess") is True,
+        # null means the default, which still allows shared-key (account key) authorization
+        "allow_shared_key_access": properties.get("allowSharedKeyAccess") is not False,
+        "encryption_key_source": encryption.get("keySource") or "Microsoft.Storage",
+        "infrastructure_encryption": encryption.get("requireInfrastructureEncryption") is True,
+        "network_default_action": network.get("defaultAction") or "Allow",
+        "blob_soft_delete_enabled": soft_delete.get("enabled") is True,
+        "blob_soft_delete_days": soft_delete.get("days") if soft_delete.get("enabled") else None,
+    }
+
+
+ACCOUNT = ResourceSpec(
+    type="azure.storage.account",
+    service="storage",
+    scope="global",
+    listing=Call("storage_accounts.list"),
+    id="{id}",
+    name="{name}",
+    arn="{id}",
+    region_field="location",
+    details=(
+        Detail(
+            "blob_service",
+            Call("blob_services.get_service_properties", _ACCOUNT),
+            ("blob_soft_delete_enabled", "blob_soft_delete_days"),
+        ),
+    ),
+    fields=(
+        "location",
+        "https_only",
+        "minimum_tls_version",
+        "allow_blob_public_access",
+        "allow_shared_key_access",
+        "encryption_key_source",
+        "infrastructure_encryption",
+        "network_default_action",
+        "blob_soft_delete_enabled",
+        "blob_soft_delete_days",
+    ),
+    normalize=_normalize_account,
+    tags=lambda item: {str(k): str(v) for k, v in (item.raw.get("tags") or {}).items()},
+)
+
+SPECS = (ACCOUNT,)
