@@ -6,6 +6,7 @@ problem, with exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -18,12 +19,13 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from scanner import __version__
 from scanner.baseline import apply_baseline
-from scanner.config import DEFAULT_CONFIG, REGION, load_config
+from scanner.config import DEFAULT_CONFIG, LOCATION, REGION, load_config
 from scanner.datafile import one_line
 from scanner.errors import ScanAborted, UsageError
 from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from scanner.mappings import FRAMEWORKS
 from scanner.models import ScanParams, Severity
+from scanner.providers.azure.cloud import ENV_ARM_ENDPOINT, ENV_AUDIENCE, ENV_AUTHORITY_HOST
 from scanner.reports import WRITERS, write_reports
 from scanner.reports.console import print_summary
 from scanner.reports.json_report import read_report
@@ -38,6 +40,13 @@ def _regions(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
     for value in values:
         if not REGION.match(value):
             raise click.BadParameter(f"{value!r} is not an AWS region name (like eu-west-1)")
+    return sorted(set(values))
+
+
+def _locations(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    for value in values:
+        if not LOCATION.match(value):
+            raise click.BadParameter(f"{value!r} is not a region name (like eu-west-1 or westeurope)")
     return sorted(set(values))
 
 
@@ -62,7 +71,7 @@ def _report_options(fail_on_default: str) -> Callable:
                 "--allowed-region",
                 "allowed_regions",
                 multiple=True,
-                callback=_regions,
+                callback=_locations,
                 help="Data residency: regions where data may be stored (repeatable; overrides the config file).",
             ),
             click.option(
@@ -169,6 +178,61 @@ def scan_aws_command(profile: str | None, regions: list[str], **options) -> None
     )
 
 
+@scan.command("azure")
+@click.option(
+    "--subscription",
+    "subscriptions",
+    multiple=True,
+    metavar="ID",
+    help="Subscription to scan (repeatable; default: $AZURE_SUBSCRIPTION_ID).",
+)
+@click.option("--all-subscriptions", is_flag=True, help="Scan every enabled subscription the credential can see.")
+@click.option("--tenant", metavar="ID", help="Tenant to authenticate in.")
+@click.option(
+    "--azure-cloud",
+    type=click.Choice(["public", "china", "usgov"]),
+    default="public",
+    show_default=True,
+    help="Sovereign cloud.",
+)
+@click.option("--arm-endpoint", metavar="URL", help=f"Custom ARM endpoint (also ${ENV_ARM_ENDPOINT}).")
+@click.option("--authority-host", metavar="URL", help=f"Custom authority host (also ${ENV_AUTHORITY_HOST}).")
+@click.option("--token-audience", metavar="URL", help=f"Custom token audience (also ${ENV_AUDIENCE}).")
+@_report_options(fail_on_default="high")
+def scan_azure_command(
+    subscriptions: tuple[str, ...],
+    all_subscriptions: bool,
+    tenant: str | None,
+    azure_cloud: str,
+    arm_endpoint: str | None,
+    authority_host: str | None,
+    token_audience: str | None,
+    **options,
+) -> None:
+    """Scan Azure subscriptions (DefaultAzureCredential: CLI login, service principal, managed or workload identity)."""
+    try:
+        from scanner.providers.azure import session as azure_session
+        from scanner.providers.azure.cloud import resolve_cloud
+    except ImportError:
+        raise UsageError("Azure support needs its extra: pip install 'cloudscan[azure]'") from None
+    from scanner.scan import run_azure_scan
+
+    if all_subscriptions and subscriptions:
+        raise UsageError("use either --subscription or --all-subscriptions, not both")
+    chosen = list(subscriptions)
+    if not chosen and not all_subscriptions and os.environ.get("AZURE_SUBSCRIPTION_ID"):
+        chosen = [os.environ["AZURE_SUBSCRIPTION_ID"]]
+    cloud = resolve_cloud(azure_cloud, arm_endpoint, authority_host, token_audience)
+    rules, settings, params = _selected(options, "azure"), _api_settings(options), _params(options)
+    session = azure_session.open_session(cloud, tenant, settings.max_attempts, settings.timeout)
+    _run(
+        lambda progress: run_azure_scan(
+            session, rules, chosen, all_subscriptions, options["max_workers"], progress, params, options["frameworks"]
+        ),
+        options,
+    )
+
+
 @cli.command()
 @_report_options(fail_on_default="none")
 def demo(**options) -> None:
@@ -195,7 +259,7 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@click.option("--provider", type=click.Choice(["aws"]), default=None)
+@click.option("--provider", type=click.Choice(["aws", "azure"]), default=None)
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def rules_list(provider: str | None, output_format: str) -> None:
     """List rules with severity, resource type and title."""
@@ -305,10 +369,10 @@ def _api_settings(options: dict):
     return ApiSettings(max_attempts=options["max_attempts"], timeout=options["timeout"])
 
 
-def _selected(options: dict):
+def _selected(options: dict, provider: str = "aws"):
     return select_rules(
         load_rules(),
-        "aws",
+        provider,
         include=options["rules"],
         exclude=options["excluded"],
         severities=[Severity(value) for value in options["severities"]],

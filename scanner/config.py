@@ -15,7 +15,8 @@ from scanner.datafile import field_error, read_yaml
 from scanner.errors import UsageError
 
 DEFAULT_CONFIG = Path(".cloudscan") / "config.yaml"
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")  # AWS: eu-west-1
+LOCATION = re.compile(r"^([a-z]{2}(-[a-z]+)+-\d{1,2}|[a-z]+\d*)$")  # AWS regions or Azure locations (westeurope)
 
 
 class ScanConfig(BaseModel):
@@ -28,8 +29,8 @@ class ScanConfig(BaseModel):
     @classmethod
     def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for region in value:
-            if not REGION.match(region):
-                raise ValueError(f"{region!r} is not a region name (like eu-west-1)")
+            if not LOCATION.match(region):
+                raise ValueError(f"{region!r} is not a region name (like eu-west-1 or westeurope)")
         return tuple(sorted(set(value)))
 
 

@@ -50,11 +50,12 @@ class AllowHttpBearer(BearerTokenCredentialPolicy):
 
 
 @dataclass
-class _Route:
+class Route:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     page_size: int | None = None
+    delay: float = 0.0
 
 
 class FakeArm:
@@ -63,8 +64,9 @@ class FakeArm:
     def __init__(self, server: HTTPServer):
         self.server = server
         self.base_url = server.url_for("/").rstrip("/")
-        self.routes: dict[str, list[_Route]] = {}
+        self.routes: dict[str, list[Route]] = {}
         self.requests: list[str] = []
+        self.methods: set[str] = set()
         self.unexpected: list[str] = []
         server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
 
@@ -72,15 +74,15 @@ class FakeArm:
 
     def collection(self, path: str, items: list[dict[str, Any]], page_size: int | None = None) -> None:
         """A list endpoint; with ``page_size`` the items come in pages linked by ``nextLink``."""
-        self.routes[path] = [_Route(200, items, page_size=page_size)]
+        self.routes[path] = [Route(200, items, page_size=page_size)]
 
     def resource(self, path: str, body: dict[str, Any]) -> None:
-        self.routes[path] = [_Route(200, body)]
+        self.routes[path] = [Route(200, body)]
 
     def error(self, path: str, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        self.routes[path] = [_Route(status, {"error": {"code": code, "message": message}}, headers or {})]
+        self.routes[path] = [Route(status, {"error": {"code": code, "message": message}}, headers or {})]
 
-    def sequence(self, path: str, *routes: _Route) -> None:
+    def sequence(self, path: str, *routes: Route) -> None:
         """Answer successive requests differently (the last answer repeats)."""
         self.routes[path] = list(routes)
 
@@ -92,11 +94,14 @@ class FakeArm:
     def _dispatch(self, request: Request) -> Response:
         path = request.path
         self.requests.append(path)
+        self.methods.add(request.method)
         routes = self.routes.get(path)
         if not routes:
             self.unexpected.append(path)
             return _json(500, {"error": {"code": "UnexpectedPath", "message": f"test did not register {path}"}})
         route = routes.pop(0) if len(routes) > 1 else routes[0]
+        if route.delay:
+            time.sleep(route.delay)
         if route.page_size is None or route.status != 200:
             body = {"value": route.body} if isinstance(route.body, list) else route.body
             return _json(route.status, body, route.headers)

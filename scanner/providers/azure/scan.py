@@ -64,7 +64,7 @@ def _enabled_subscriptions(session: AzureSession) -> list[str]:
         )
     except CallFailed as failure:
         raise ScanAborted(f"cannot list subscriptions: {failure.code}: {failure.message}") from None
-    enabled = sorted(item["subscription_id"] for item in listed if item.get("state") in ("Enabled", "Warned"))
+    enabled = sorted(item["subscriptionId"] for item in listed if item.get("state") in ("Enabled", "Warned"))
     if not enabled:
         raise ScanAborted("the credential can see no enabled subscription")
     return enabled

@@ -88,14 +88,30 @@ class AzureSession:
             return self._clients[key]
 
 
+def credential_options(cloud: AzureCloud, tenant: str | None = None) -> dict[str, Any]:
+    """Keyword arguments for DefaultAzureCredential: the cloud's authority, the tenant, no browser."""
+    options: dict[str, Any] = {"authority": cloud.authority_host, "exclude_interactive_browser_credential": True}
+    if tenant:
+        # DefaultAzureCredential has no single tenant option: each credential in its chain takes its own
+        options.update(
+            workload_identity_tenant_id=tenant,
+            shared_cache_tenant_id=tenant,
+            visual_studio_code_tenant_id=tenant,
+            additionally_allowed_tenants=[tenant],
+        )
+    if cloud.custom_authority:
+        # a custom authority (Azure Stack Hub, private cloud) has no instance-discovery endpoint
+        options["disable_instance_discovery"] = True
+    return options
+
+
 def default_credential(cloud: AzureCloud, tenant: str | None = None) -> Any:
     """DefaultAzureCredential for the cloud's authority (imported lazily: an optional extra)."""
     from azure.identity import DefaultAzureCredential
 
-    options: dict[str, Any] = {"authority": cloud.authority_host}
-    if tenant:
-        options["additionally_allowed_tenants"] = [tenant]
-        options["interactive_browser_tenant_id"] = tenant
-    if cloud.custom_authority:
-        options["disable_instance_discovery"] = True
-    return DefaultAzureCredential(exclude_interactive_browser_credential=True, **options)
+    return DefaultAzureCredential(**credential_options(cloud, tenant))
+
+
+def open_session(cloud: AzureCloud, tenant: str | None, max_attempts: int, timeout: float) -> AzureSession:
+    """The session a real scan uses: DefaultAzureCredential for the chosen cloud."""
+    return AzureSession(default_credential(cloud, tenant), cloud, max_attempts, timeout)

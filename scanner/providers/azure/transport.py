@@ -65,7 +65,8 @@ class AzureTransport:
         merged: dict[str, Any] | None = None
         while url:
             response = client.send_request(HttpRequest("GET", url))
-            response.raise_for_status()
+            if response.status_code >= 400:
+                raise CallFailed(*_graph_error(response))
             page = response.json()
             if merged is None:
                 merged = page
@@ -90,6 +91,19 @@ class AzureTransport:
                 read_timeout=options["read_timeout"],
             )
         return self._graph
+
+
+def _graph_error(response: Any) -> tuple[str, str]:
+    """Graph's error body is {"error": {"code", "message"}}; say which permission is likely missing."""
+    try:
+        error = response.json().get("error") or {}
+    except ValueError:
+        error = {}
+    code = error.get("code") or _HTTP_CODES.get(response.status_code, f"HTTP{response.status_code}")
+    message = " ".join(str(error.get("message") or response.reason or "").split())[:300]
+    if response.status_code in (401, 403):
+        message = f"{message} (Microsoft Graph; the policy checks need the Policy.Read.All permission)"
+    return code, message
 
 
 def _plain(result: Any) -> Any:
