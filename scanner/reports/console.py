@@ -18,9 +18,10 @@ _ERRORS_SHOWN = 10
 def print_summary(console: Console, result: ScanResult, written: list[Path], fail_on: str, exit_code: int) -> None:
     scan = result.scan
     console.print(
-        f"[bold]cloudscan[/] {scan.provider} account [bold]{scan.account}[/] · "
-        f"{len(scan.regions)} region(s) · {scan.resources_scanned} resources · {scan.rules_evaluated} rules · "
-        f"{(scan.finished - scan.started).total_seconds():.1f}s"
+        f"[bold]cloudscan[/] {scan.provider} account [bold]{scan.account}[/] · {len(scan.regions)} region(s) · "
+        f"{scan.resources_scanned} resources · {scan.rules_evaluated} rules · "
+        f"{(scan.finished - scan.started).total_seconds():.1f}s",
+        highlight=False,
     )
     by_status = result.summary.by_status
     status_table = Table(title="Findings", show_header=True, header_style="bold")
@@ -67,6 +68,7 @@ def print_summary(console: Console, result: ScanResult, written: list[Path], fai
             )
         if len(result.errors) > _ERRORS_SHOWN:
             console.print(f"  … and {len(result.errors) - _ERRORS_SHOWN} more in the report")
+    _print_control_summary(console, result, written)
     _print_waivers(console, result)
     if result.baseline is not None:
         baseline = result.baseline
@@ -77,6 +79,22 @@ def print_summary(console: Console, result: ScanResult, written: list[Path], fai
     for path in written:
         console.print(f"Wrote {path}", markup=False, highlight=False)
     console.print(f"Exit code {exit_code} (--fail-on {fail_on})", markup=False, highlight=False)
+
+
+def _print_control_summary(console: Console, result: ScanResult, written: list[Path]) -> None:
+    """One line per framework: how many controls this scan shows failing."""
+    from scanner.coverage import build_coverage
+
+    for framework in build_coverage(result).frameworks:
+        counts = framework.summary.by_status
+        console.print(
+            f"{framework.name}: [bold red]{counts['failing']}[/] of {framework.summary.total} controls failing, "
+            f"{counts['passing']} passing, {counts['inherited']} inherited from the provider",
+            highlight=False,
+        )
+    source = next((path for path in written if path.name == "findings.json"), None)
+    if source is not None:
+        console.print(f"  details per control: cloudscan controls --from {source}", markup=False, highlight=False)
 
 
 def _print_waivers(console: Console, result: ScanResult) -> None:

@@ -1,5 +1,8 @@
 """Azure test set-up: the real azure-mgmt clients against a local ARM server on 127.0.0.1.
 
+Every test using the ``arm`` fixture also proves the scan is read-only: only GET
+requests may reach the server.
+
 ``FakeArm`` replays realistic ARM (and Microsoft Graph) JSON: collections page
 with ``nextLink``, errors use ARM's ``{"error": {"code", "message"}}`` body, and
 any request for a path a test did not register fails the test, so nothing is
@@ -130,6 +133,8 @@ def arm():
     yield fake
     server.stop()
     assert fake.unexpected == [], f"requests for paths no test registered: {fake.unexpected}"
+    # read-only: every Azure test proves the scanner sent nothing but GET requests
+    assert fake.methods <= {"GET"}, f"non-read requests sent: {fake.methods - {'GET'}}"
 
 
 def make_session(arm: FakeArm, max_attempts: int = 1, timeout: float = 5.0) -> AzureSession:
