@@ -61,6 +61,11 @@ class _Listed:
     lookup_failures: dict[str, str]
 
 
+def _element_item(element: Any, raw: dict[str, Any]) -> Any:
+    """What a ``for_each`` call's templates read: the element, and for dict elements ``parent`` (the resource)."""
+    return {**element, "parent": raw} if isinstance(element, dict) else element
+
+
 class Collector:
     def __init__(
         self,
@@ -144,7 +149,8 @@ class Collector:
                 else:
                     elements = jmespath.search(detail.for_each, {**raw, **details}) or []
                     details[detail.name] = [
-                        self._call(spec.service, context.region, detail.call, element, context) for element in elements
+                        self._call(spec.service, context.region, detail.call, _element_item(element, raw), context)
+                        for element in elements
                     ]
             except CallFailed as failure:
                 details[detail.name] = None
@@ -201,7 +207,7 @@ class Collector:
     def _call(self, service: str, region: str, call: Call, item: dict[str, Any], context: Context) -> Any:
         params = resolve(dict(call.params), item, context)
         try:
-            response = self.transport.call(service, region, call, params)
+            response = self.transport.call(call.service or service, region, call, params)
         except CallFailed as failure:
             if failure.code in call.absent:
                 return None

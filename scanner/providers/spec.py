@@ -34,13 +34,16 @@ class Call:
     ``account``, ``region``, ``partition``) with its type kept; other strings
     with placeholders are formatted. ``result`` is a JMESPath into the
     (fully paginated) response. An error code in ``absent`` means "not
-    configured" and yields ``None`` rather than an error.
+    configured" and yields ``None`` rather than an error. ``service``, if set,
+    names a client of the same provider other than the spec's (e.g. an Azure
+    compute lookup that lists network interfaces on the network client).
     """
 
     operation: str
     params: Mapping[str, Any] = field(default_factory=dict)
     result: str | None = None
     absent: tuple[str, ...] = ()
+    service: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,10 @@ class Detail:
 
     With ``for_each`` (a JMESPath over the listed item and the details before
     this one) the call runs once per element, its templates filled from the
-    element, and the result is the list of answers in element order. That
-    covers APIs that only answer per sub-object, such as per access key.
+    element (``"{@}"`` for a plain value; for a dict element its keys, plus
+    ``parent.*`` for the resource itself), and the result is the list of answers
+    in element order. That covers APIs that only answer per sub-object, such as
+    per access key or per database of a server.
     """
 
     name: str

@@ -17,11 +17,14 @@ def _normalize_account(item: Item) -> dict[str, Any]:
     soft_delete = blob.get("deleteRetentionPolicy") or {}
     return {
         "location": item.raw.get("location"),
+        # StorageV2, BlobStorage, BlockBlobStorage, FileStorage (premium file shares: no blob service), Storage (v1)
+        "kind": item.raw.get("kind"),
         # absent means the platform default, which is HTTPS-only since 2019
         "https_only": properties.get("supportsHttpsTrafficOnly", True) is not False,
         # absent on old accounts means TLS 1.0 is accepted
         "minimum_tls_version": properties.get("minimumTlsVersion") or "TLS1_0",
-        "allow_blob_public_access": properties.get("allowBlobPublicAccess") is True,
+        # null (never set, older accounts) lets containers be made anonymous, like true
+        "allow_blob_public_access": properties.get("allowBlobPublicAccess") is not False,
         # null means the default, which still allows shared-key (account key) authorization
         "allow_shared_key_access": properties.get("allowSharedKeyAccess") is not False,
         "encryption_key_source": encryption.get("keySource") or "Microsoft.Storage",
@@ -50,6 +53,7 @@ ACCOUNT = ResourceSpec(
     ),
     fields=(
         "location",
+        "kind",
         "https_only",
         "minimum_tls_version",
         "allow_blob_public_access",
