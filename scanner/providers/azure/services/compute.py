@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.azure.services.network import RDP, SSH, arm_tags, by_id, internet_port_rules
-from scanner.providers.spec import Call, Item, Lookup, ResourceSpec
+from scanner.providers.azure.arm import arm_resource
+from scanner.providers.azure.services.network import RDP, SSH, by_id, internet_port_rules
+from scanner.providers.spec import Call, Item, Lookup
 
 # -- managed disks -----------------------------------------------------------------
 
@@ -38,15 +39,10 @@ def _normalize_disk(item: Item) -> dict[str, Any]:
     }
 
 
-DISK = ResourceSpec(
+DISK = arm_resource(
     type="azure.compute.disk",
     service="compute",
-    scope="global",
     listing=Call("disks.list"),
-    id="{id}",
-    name="{name}",
-    arn="{id}",
-    region_field="location",
     fields=(
         "location",
         "encryption_type",
@@ -56,7 +52,6 @@ DISK = ResourceSpec(
         "disk_state",
     ),
     normalize=_normalize_disk,
-    tags=arm_tags,
 )
 
 
@@ -151,15 +146,10 @@ def _normalize_virtual_machine(item: Item) -> dict[str, Any]:
 
 _EXPOSURE_FIELDS = ("public_ips", "open_management_ports")
 
-VIRTUAL_MACHINE = ResourceSpec(
+VIRTUAL_MACHINE = arm_resource(
     type="azure.compute.virtual_machine",
     service="compute",
-    scope="global",
     listing=Call("virtual_machines.list_all"),
-    id="{id}",
-    name="{name}",
-    arn="{id}",
-    region_field="location",
     lookups=(
         Lookup("network_interfaces", Call("network_interfaces.list_all", service="network"), _EXPOSURE_FIELDS),
         Lookup("public_ip_addresses", Call("public_ip_addresses.list_all", service="network"), _EXPOSURE_FIELDS),
@@ -172,7 +162,6 @@ VIRTUAL_MACHINE = ResourceSpec(
     ),
     fields=("location", "public_ips", "open_management_ports"),
     normalize=_normalize_virtual_machine,
-    tags=arm_tags,
 )
 
 SPECS = (DISK, VIRTUAL_MACHINE)

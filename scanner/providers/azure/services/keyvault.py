@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.azure.arm import arm_resource
+from scanner.providers.spec import Call, Detail, Item
 
 _VAULT = {"resource_group_name": "{resource_group}", "vault_name": "{name}"}
 
@@ -53,15 +54,10 @@ def _normalize_vault(item: Item) -> dict[str, Any]:
     }
 
 
-VAULT = ResourceSpec(
+VAULT = arm_resource(
     type="azure.keyvault.vault",
     service="keyvault",
-    scope="global",
     listing=Call("vaults.list_by_subscription"),
-    id="{id}",
-    name="{name}",
-    arn="{id}",
-    region_field="location",
     details=(
         Detail("keys", Call("keys.list", _VAULT, result=_METADATA), ("keys_without_expiry",)),
         Detail("secrets", Call("secrets.list", _VAULT, result=_METADATA), ("secrets_without_expiry",)),
@@ -77,7 +73,6 @@ VAULT = ResourceSpec(
         "secrets_without_expiry",
     ),
     normalize=_normalize_vault,
-    tags=lambda item: {str(k): str(v) for k, v in (item.raw.get("tags") or {}).items()},
 )
 
 SPECS = (VAULT,)

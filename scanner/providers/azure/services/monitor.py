@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.azure.arm import subscription_settings
+from scanner.providers.spec import Call, Detail, Item
 
 # Activity Log categories that record control-plane writes and Defender for Cloud alerts.
 REQUIRED_CATEGORIES = ("Administrative", "Security")
@@ -48,14 +49,9 @@ def _normalize_subscription(item: Item) -> dict[str, Any]:
     }
 
 
-SUBSCRIPTION = ResourceSpec(
+SUBSCRIPTION = subscription_settings(
     type="azure.monitor.subscription",
     service="monitor",
-    scope="global",
-    listing=None,
-    id="/subscriptions/{account}",
-    name="subscription {account}",
-    arn="/subscriptions/{account}",
     details=(
         Detail(
             "diagnostic_settings",

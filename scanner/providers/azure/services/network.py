@@ -14,15 +14,12 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
-from scanner.providers.spec import Call, Item, ResourceSpec
+from scanner.providers.azure.arm import arm_resource
+from scanner.providers.spec import Call, Item
 
 SSH, RDP = 22, 3389
 _INTERNET_WORDS = {"*", "internet", "any"}
 _ALL = (0, 65535)
-
-
-def arm_tags(item: Item) -> dict[str, str]:
-    return {str(key): str(value) for key, value in (item.raw.get("tags") or {}).items()}
 
 
 def is_internet(prefix: Any) -> bool:
@@ -140,18 +137,12 @@ def _normalize_security_group(item: Item) -> dict[str, Any]:
     }
 
 
-SECURITY_GROUP = ResourceSpec(
+SECURITY_GROUP = arm_resource(
     type="azure.network.security_group",
     service="network",
-    scope="global",
     listing=Call("network_security_groups.list_all"),
-    id="{id}",
-    name="{name}",
-    arn="{id}",
-    region_field="location",
     fields=("location", "internet_ssh_rules", "internet_rdp_rules", "internet_all_ports_rules", "attached"),
     normalize=_normalize_security_group,
-    tags=arm_tags,
 )
 
 SPECS = (SECURITY_GROUP,)

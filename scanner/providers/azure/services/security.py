@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.azure.arm import subscription_settings
+from scanner.providers.spec import Call, Detail, Item
 
 # The plans that protect the workloads most subscriptions run: servers, SQL, storage, Key Vault,
 # the Resource Manager control plane, App Service and containers (AKS, registries). Deprecated
@@ -34,14 +35,9 @@ def _normalize_subscription(item: Item) -> dict[str, Any]:
 
 _FIELDS = ("plans_on_free", "key_plans_on_free", "key_plans_on_standard", "key_plans_not_offered")
 
-SUBSCRIPTION = ResourceSpec(
+SUBSCRIPTION = subscription_settings(
     type="azure.security.subscription",
     service="security",
-    scope="global",
-    listing=None,
-    id="/subscriptions/{account}",
-    name="subscription {account}",
-    arn="/subscriptions/{account}",
     details=(
         Detail(
             "pricings",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.azure.arm import arm_resource
+from scanner.providers.spec import Call, Detail, Item
 
 _SERVER = {"resource_group_name": "{resource_group}", "server_name": "{name}"}
 
@@ -102,15 +103,10 @@ def _normalize_server(item: Item) -> dict[str, Any]:
     }
 
 
-SERVER = ResourceSpec(
+SERVER = arm_resource(
     type="azure.sql.server",
     service="sql",
-    scope="global",
     listing=Call("servers.list"),
-    id="{id}",
-    name="{name}",
-    arn="{id}",
-    region_field="location",
     details=(
         Detail(
             "firewall_rules",
@@ -169,7 +165,6 @@ SERVER = ResourceSpec(
         "tls_12_or_higher",
     ),
     normalize=_normalize_server,
-    tags=lambda item: {str(k): str(v) for k, v in (item.raw.get("tags") or {}).items()},
 )
 
 SPECS = (SERVER,)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.azure.arm import arm_resource
+from scanner.providers.spec import Call, Detail, Item
 
 _ACCOUNT = {"resource_group_name": "{resource_group}", "account_name": "{name}"}
 
@@ -35,15 +36,10 @@ def _normalize_account(item: Item) -> dict[str, Any]:
     }
 
 
-ACCOUNT = ResourceSpec(
+ACCOUNT = arm_resource(
     type="azure.storage.account",
     service="storage",
-    scope="global",
     listing=Call("storage_accounts.list"),
-    id="{id}",
-    name="{name}",
-    arn="{id}",
-    region_field="location",
     details=(
         Detail(
             "blob_service",
@@ -65,7 +61,6 @@ ACCOUNT = ResourceSpec(
         "blob_soft_delete_days",
     ),
     normalize=_normalize_account,
-    tags=lambda item: {str(k): str(v) for k, v in (item.raw.get("tags") or {}).items()},
 )
 
 SPECS = (ACCOUNT,)
