@@ -20,6 +20,7 @@ from scanner.rules import load_rules
 
 if TYPE_CHECKING:
     from scanner.providers.azure.session import AzureSession
+    from scanner.providers.gcp.session import GcpSession
 
 
 def select_rules(
@@ -106,6 +107,35 @@ def run_azure_scan(
     account = collected.subscriptions[0] if len(collected.subscriptions) == 1 else "multiple-subscriptions"
     locations = sorted({r.region for r in collected.inventory.resources if r.region != "global"})
     return build_result("azure", account, locations, rules, collected.inventory, started, params, frameworks)
+
+
+def run_gcp_scan(
+    session: GcpSession,
+    rules: Sequence[Rule] | None = None,
+    projects: list[str] | None = None,
+    folders: list[str] | None = None,
+    organizations: list[str] | None = None,
+    max_workers: int = 8,
+    progress: Progress | None = None,
+    params: ScanParams | None = None,
+    frameworks: Sequence[str] = (),
+) -> ScanResult:
+    from scanner.providers.gcp.scan import scan_gcp
+
+    rules = list(rules) if rules is not None else select_rules(load_rules(), "gcp")
+    started = datetime.now(timezone.utc)
+    collected = scan_gcp(
+        session,
+        {rule.resource_type for rule in rules},
+        projects=projects,
+        folders=folders,
+        organizations=organizations,
+        max_workers=max_workers,
+        progress=progress,
+    )
+    account = collected.projects[0] if len(collected.projects) == 1 else "multiple-projects"
+    locations = sorted({r.region for r in collected.inventory.resources if r.region != "global"})
+    return build_result("gcp", account, locations, rules, collected.inventory, started, params, frameworks)
 
 
 def build_result(

@@ -101,7 +101,7 @@ def test_every_rule_is_tested_failing_and_passing():
     """Each rule id appears in its service's test module, or in the provider's cross-service
     data-residency module, with both FAIL and PASS assertions."""
     # tests/az, not tests/azure: a tests/azure package would shadow the Azure SDK's namespace package.
-    folders = {"aws": "aws", "azure": "az"}
+    folders = {"aws": "aws", "azure": "az", "gcp": "gcloud"}
     for rule in load_rules():
         provider, service, _ = rule.id.split(".")
         candidates = [

@@ -14,7 +14,7 @@ from functools import cache
 
 from scanner.providers.spec import Aggregate, ResourceSpec
 
-PROVIDERS = ("aws", "azure")
+PROVIDERS = ("aws", "azure", "gcp")
 
 
 @dataclass(frozen=True)

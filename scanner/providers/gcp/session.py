@@ -1,0 +1,94 @@
+"""Google Cloud credentials and clients, one per service, all aimed at one endpoint override if given.
+
+Services with a REST transport use the google-cloud GAPIC clients
+(``transport="rest"``: Resource Manager, Compute, Cloud KMS); services whose
+client has no REST transport (IAM admin, Cloud Logging config, Cloud SQL Admin)
+and Cloud Storage's JSON API use the discovery-based client with its bundled
+(static) discovery documents, so nothing is fetched at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+ENV_API_ENDPOINT = "CLOUDSCAN_GCP_API_ENDPOINT"
+
+# service key -> ("gapic", module, class) or ("discovery", api, version)
+CLIENTS: dict[str, tuple[str, str, str]] = {
+    "projects": ("gapic", "google.cloud.resourcemanager_v3", "ProjectsClient"),
+    "folders": ("gapic", "google.cloud.resourcemanager_v3", "FoldersClient"),
+    "compute.firewalls": ("gapic", "google.cloud.compute_v1", "FirewallsClient"),
+    "compute.networks": ("gapic", "google.cloud.compute_v1", "NetworksClient"),
+    "compute.instances": ("gapic", "google.cloud.compute_v1", "InstancesClient"),
+    "compute.disks": ("gapic", "google.cloud.compute_v1", "DisksClient"),
+    "compute.projects": ("gapic", "google.cloud.compute_v1", "ProjectsClient"),
+    "kms": ("gapic", "google.cloud.kms_v1", "KeyManagementServiceClient"),
+    "iam": ("discovery", "iam", "v1"),
+    "logging": ("discovery", "logging", "v2"),
+    "sqladmin": ("discovery", "sqladmin", "v1beta4"),
+    "storage": ("discovery", "storage", "v1"),
+}
+
+CLOUD_PLATFORM_READ = "https://www.googleapis.com/auth/cloud-platform.read-only"
+
+
+class GcpSession:
+    """Creates and caches clients; counts requests for the report."""
+
+    def __init__(self, credentials: Any, api_endpoint: str | None = None, max_attempts: int = 8, timeout: float = 30.0):
+        self.credentials = credentials
+        self.api_endpoint = api_endpoint.rstrip("/") if api_endpoint else None
+        self.max_attempts = max_attempts
+        self.timeout = timeout
+        self.api_calls = 0
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+
+    def count(self, pages: int = 1) -> None:
+        with self._lock:
+            self.api_calls += pages
+
+    def kind(self, service: str) -> str:
+        return CLIENTS[service][0]
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._create(service)
+            return self._clients[service]
+
+    def _create(self, service: str) -> Any:
+        kind, first, second = CLIENTS[service]
+        if kind == "gapic":
+            from google.api_core.client_options import ClientOptions
+
+            client_class = getattr(importlib.import_module(first), second)
+            options = ClientOptions(api_endpoint=self.api_endpoint) if self.api_endpoint else None
+            return client_class(credentials=self.credentials, transport="rest", client_options=options)
+        import google_auth_httplib2
+        import httplib2
+        from googleapiclient.discovery import build
+
+        options = None
+        if self.api_endpoint:
+            # the discovery client replaces root URL and service path together: keep the real service path
+            plain = build(first, second, credentials=self.credentials, static_discovery=True, cache_discovery=False)
+            options = {"api_endpoint": f"{self.api_endpoint}/{plain._rootDesc.get('servicePath', '')}"}
+        http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=httplib2.Http(timeout=self.timeout))
+        return build(first, second, http=http, static_discovery=True, cache_discovery=False, client_options=options)
+
+
+def default_credentials(impersonate: str | None = None) -> tuple[Any, str | None]:
+    """Application Default Credentials (user, service account, workload identity federation), optionally
+    impersonating a service account; returns (credentials, the ADC project if any)."""
+    import google.auth
+    from google.auth import impersonated_credentials
+
+    credentials, project = google.auth.default(scopes=[CLOUD_PLATFORM_READ])
+    if impersonate:
+        credentials = impersonated_credentials.Credentials(
+            source_credentials=credentials, target_principal=impersonate, target_scopes=[CLOUD_PLATFORM_READ]
+        )
+    return credentials, project
