@@ -233,6 +233,62 @@ def scan_azure_command(
     )
 
 
+@scan.command("gcp")
+@click.option("--project", "projects", multiple=True, metavar="ID", help="Project to scan (repeatable).")
+@click.option("--folder", "folders", multiple=True, metavar="ID", help="Scan every active project under this folder.")
+@click.option(
+    "--organization",
+    "organizations",
+    multiple=True,
+    metavar="ID",
+    help="Scan every active project in the organization.",
+)
+@click.option("--impersonate-service-account", metavar="EMAIL", help="Impersonate this service account.")
+@click.option(
+    "--api-endpoint", metavar="URL", help="Send every API call to this endpoint (also $CLOUDSCAN_GCP_API_ENDPOINT)."
+)
+@_report_options(fail_on_default="high")
+def scan_gcp_command(
+    projects: tuple[str, ...],
+    folders: tuple[str, ...],
+    organizations: tuple[str, ...],
+    impersonate_service_account: str | None,
+    api_endpoint: str | None,
+    **options,
+) -> None:
+    """Scan Google Cloud projects with Application Default Credentials (default: the ADC project)."""
+    try:
+        from scanner.providers.gcp import session as gcp_session
+    except ImportError:
+        raise UsageError("Google Cloud support needs its extra: pip install 'cloudscan[gcp]'") from None
+    from scanner.scan import run_gcp_scan
+
+    if api_endpoint and not api_endpoint.startswith(("https://", "http://")):
+        raise UsageError(f"--api-endpoint must be a URL, got {api_endpoint!r}")
+    rules, settings, params = _selected(options, "gcp"), _api_settings(options), _params(options)
+    session = gcp_session.open_session(
+        api_endpoint, impersonate_service_account, settings.max_attempts, settings.timeout
+    )
+    if not (projects or folders or organizations):
+        if not session.default_project:
+            raise UsageError("choose projects with --project ID, --folder ID or --organization ID")
+        projects = (session.default_project,)
+    _run(
+        lambda progress: run_gcp_scan(
+            session,
+            rules,
+            list(projects),
+            list(folders),
+            list(organizations),
+            options["max_workers"],
+            progress,
+            params,
+            options["frameworks"],
+        ),
+        options,
+    )
+
+
 @cli.command()
 @_report_options(fail_on_default="none")
 def demo(**options) -> None:
@@ -259,7 +315,7 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@click.option("--provider", type=click.Choice(["aws", "azure"]), default=None)
+@click.option("--provider", type=click.Choice(["aws", "azure", "gcp"]), default=None)
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def rules_list(provider: str | None, output_format: str) -> None:
     """List rules with severity, resource type and title."""

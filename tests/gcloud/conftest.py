@@ -46,6 +46,7 @@ class FakeGcp:
         self.routes: dict[tuple[str, str], list[Route]] = {}
         self.requests: list[tuple[str, str]] = []
         self.unexpected: list[str] = []
+        self.handlers: dict[tuple[str, str], Any] = {}
         server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
 
     def collection(self, path: str, list_key: str, items: list[dict[str, Any]], page_size: int | None = None) -> None:
@@ -74,6 +75,8 @@ class FakeGcp:
     def _dispatch(self, request: Request) -> Response:
         key = (request.method, request.path)
         self.requests.append(key)
+        if key in self.handlers:
+            return self.handlers[key](request)
         routes = self.routes.get(key)
         if not routes:
             self.unexpected.append(f"{request.method} {request.path}")

@@ -37,8 +37,16 @@ CLOUD_PLATFORM_READ = "https://www.googleapis.com/auth/cloud-platform.read-only"
 class GcpSession:
     """Creates and caches clients; counts requests for the report."""
 
-    def __init__(self, credentials: Any, api_endpoint: str | None = None, max_attempts: int = 8, timeout: float = 30.0):
+    def __init__(
+        self,
+        credentials: Any,
+        api_endpoint: str | None = None,
+        max_attempts: int = 8,
+        timeout: float = 30.0,
+        default_project: str | None = None,
+    ):
         self.credentials = credentials
+        self.default_project = default_project
         self.api_endpoint = api_endpoint.rstrip("/") if api_endpoint else None
         self.max_attempts = max_attempts
         self.timeout = timeout
@@ -85,10 +93,27 @@ def default_credentials(impersonate: str | None = None) -> tuple[Any, str | None
     impersonating a service account; returns (credentials, the ADC project if any)."""
     import google.auth
     from google.auth import impersonated_credentials
+    from google.auth.exceptions import DefaultCredentialsError
 
-    credentials, project = google.auth.default(scopes=[CLOUD_PLATFORM_READ])
+    from scanner.errors import UsageError
+
+    try:
+        credentials, project = google.auth.default(scopes=[CLOUD_PLATFORM_READ])
+    except DefaultCredentialsError:
+        raise UsageError(
+            "no Google Cloud credentials found: run `gcloud auth application-default login` "
+            "or set GOOGLE_APPLICATION_CREDENTIALS"
+        ) from None
     if impersonate:
         credentials = impersonated_credentials.Credentials(
             source_credentials=credentials, target_principal=impersonate, target_scopes=[CLOUD_PLATFORM_READ]
         )
     return credentials, project
+
+
+def open_session(api_endpoint: str | None, impersonate: str | None, max_attempts: int, timeout: float) -> GcpSession:
+    """The session a real scan uses: Application Default Credentials, endpoint from the flag or environment."""
+    import os
+
+    credentials, project = default_credentials(impersonate)
+    return GcpSession(credentials, api_endpoint or os.environ.get(ENV_API_ENDPOINT), max_attempts, timeout, project)
