@@ -53,6 +53,7 @@ class GcpSession:
         self.api_calls = 0
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
+        self._per_thread = threading.local()
 
     def count(self, pages: int = 1) -> None:
         with self._lock:
@@ -60,6 +61,22 @@ class GcpSession:
 
     def kind(self, service: str) -> str:
         return CLIENTS[service][0]
+
+    def thread_http(self) -> Any:
+        """This thread's authorized httplib2 connection for discovery requests.
+
+        ``httplib2.Http`` is not thread-safe: shared by the collector's workers it
+        mixes up connections (IncompleteRead, "Bad file descriptor", or a response
+        read for another request), so each worker thread sends through its own.
+        """
+        http = getattr(self._per_thread, "http", None)
+        if http is None:
+            import google_auth_httplib2
+            import httplib2
+
+            http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=httplib2.Http(timeout=self.timeout))
+            self._per_thread.http = http
+        return http
 
     def client(self, service: str) -> Any:
         with self._lock:
@@ -75,8 +92,6 @@ class GcpSession:
             client_class = getattr(importlib.import_module(first), second)
             options = ClientOptions(api_endpoint=self.api_endpoint) if self.api_endpoint else None
             return client_class(credentials=self.credentials, transport="rest", client_options=options)
-        import google_auth_httplib2
-        import httplib2
         from googleapiclient.discovery import build
 
         options = None
@@ -84,8 +99,15 @@ class GcpSession:
             # the discovery client replaces root URL and service path together: keep the real service path
             plain = build(first, second, credentials=self.credentials, static_discovery=True, cache_discovery=False)
             options = {"api_endpoint": f"{self.api_endpoint}/{plain._rootDesc.get('servicePath', '')}"}
-        http = google_auth_httplib2.AuthorizedHttp(self.credentials, http=httplib2.Http(timeout=self.timeout))
-        return build(first, second, http=http, static_discovery=True, cache_discovery=False, client_options=options)
+        # requests are executed with the calling thread's own connection (thread_http)
+        return build(
+            first,
+            second,
+            credentials=self.credentials,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options=options,
+        )
 
 
 def default_credentials(impersonate: str | None = None) -> tuple[Any, str | None]:

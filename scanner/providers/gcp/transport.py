@@ -85,7 +85,7 @@ class GcpTransport:
         merged: dict[str, Any] | None = None
         while request is not None:
             self.session.count()
-            page = request.execute(num_retries=max(self.session.max_attempts - 1, 0))
+            page = request.execute(http=self.session.thread_http(), num_retries=max(self.session.max_attempts - 1, 0))
             if merged is None:
                 merged = page
             else:

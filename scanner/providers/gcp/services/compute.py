@@ -1,11 +1,19 @@
-"""Compute Engine: firewall rules open to the Internet (more checks to come in this module)."""
+"""Compute Engine: firewall rules, VPC networks, VM instances and persistent disks.
+
+Instances and disks come from the aggregated lists (every zone and region in one
+paged call); the transport turns each ``(scope, scoped list)`` pair into
+``{"scope": ..., "instances": [...]}``, which the listing's result flattens.
+Only the few metadata keys the rules read are kept from instance and project
+metadata: metadata can carry startup scripts and other values that must never
+reach a report.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 from typing import Any
 
-from scanner.providers.spec import Call, Item, ResourceSpec
+from scanner.providers.spec import Call, Item, Lookup, ResourceSpec
 
 SSH, RDP = 22, 3389
 _PROJECT = {"project": "{account}"}
@@ -77,4 +85,173 @@ FIREWALL = ResourceSpec(
     normalize=_normalize_firewall,
 )
 
-SPECS = (FIREWALL,)
+
+def _last(url: Any) -> str | None:
+    """The last path segment of a Compute self link (zone, region, network), or None."""
+    return str(url).rstrip("/").rsplit("/", 1)[-1] if url else None
+
+
+def _normalize_network(item: Item) -> dict[str, Any]:
+    raw = item.raw
+    legacy = "IPv4Range" in raw  # a legacy network has one range and no subnets
+    mode = "legacy" if legacy else ("auto" if raw.get("autoCreateSubnetworks") else "custom")
+    return {
+        "is_default_network": raw.get("name") == "default",
+        "subnet_mode": mode,
+        "subnetwork_count": len(raw.get("subnetworks") or []),
+    }
+
+
+NETWORK = ResourceSpec(
+    type="gcp.compute.network",
+    service="compute.networks",
+    scope="global",
+    listing=Call("list", _PROJECT),
+    id="{selfLink}",
+    name="{name}",
+    arn="{selfLink}",
+    fields=("is_default_network", "subnet_mode", "subnetwork_count"),
+    normalize=_normalize_network,
+)
+
+# -- instances -------------------------------------------------------------------
+
+OS_LOGIN, SERIAL_PORT, BLOCK_PROJECT_KEYS = "enable-oslogin", "serial-port-enable", "block-project-ssh-keys"
+_TRUE = {"true", "1", "yes", "y", "on"}
+_FALSE = {"false", "0", "no", "n", "off"}
+
+
+def metadata_flag(items: list[dict[str, Any]] | None, key: str) -> bool | None:
+    """A boolean metadata key as Compute Engine reads it: True, False, or None when unset or unreadable."""
+    for entry in items or []:
+        if entry.get("key") == key:
+            value = str(entry.get("value", "")).strip().lower()
+            if value in _TRUE:
+                return True
+            if value in _FALSE:
+                return False
+            return None
+    return None
+
+
+def _region_of(raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(zone, region) of a zonal or regional resource."""
+    zone = _last(raw.get("zone"))
+    region = _last(raw.get("region")) or (zone.rsplit("-", 1)[0] if zone else None)
+    return zone, region
+
+
+def public_addresses(instance: dict[str, Any]) -> list[str]:
+    """External IPv4 (access configs with a NAT IP) and external IPv6 addresses of the instance's interfaces."""
+    found = []
+    for interface in instance.get("networkInterfaces") or []:
+        name = interface.get("name", "nic")
+        for config in interface.get("accessConfigs") or []:
+            if config.get("natIP"):
+                found.append(f"{name}: {config['natIP']}")
+        for config in interface.get("ipv6AccessConfigs") or []:
+            if config.get("externalIpv6"):
+                found.append(f"{name}: {config['externalIpv6']}")
+    return found
+
+
+def _normalize_instance(item: Item) -> dict[str, Any]:
+    raw = item.raw
+    zone, region = _region_of(raw)
+    own = (raw.get("metadata") or {}).get("items")
+    project = item.lookups.get("project_metadata")
+    os_login_instance = metadata_flag(own, OS_LOGIN)
+    os_login_project = metadata_flag(project, OS_LOGIN)
+    serial_instance = metadata_flag(own, SERIAL_PORT)
+    serial_project = metadata_flag(project, SERIAL_PORT)
+    shielded = raw.get("shieldedInstanceConfig") or {}
+    return {
+        "zone": zone,
+        "region": region,
+        "status": raw.get("status"),
+        "os_login_instance": os_login_instance,
+        "os_login_project": os_login_project,
+        # the instance's own value wins; unset there, the project's common metadata decides
+        "os_login_enabled": (os_login_instance if os_login_instance is not None else os_login_project) is True,
+        "serial_port_instance": serial_instance,
+        "serial_port_project": serial_project,
+        "serial_port_enabled": (serial_instance if serial_instance is not None else serial_project) is True,
+        "secure_boot": bool(shielded.get("enableSecureBoot", False)),
+        "vtpm": bool(shielded.get("enableVtpm", False)),
+        "integrity_monitoring": bool(shielded.get("enableIntegrityMonitoring", False)),
+        "public_ips": public_addresses(raw),
+        "block_project_ssh_keys": metadata_flag(own, BLOCK_PROJECT_KEYS) is True,
+    }
+
+
+INSTANCE = ResourceSpec(
+    type="gcp.compute.instance",
+    service="compute.instances",
+    scope="global",
+    listing=Call("aggregated_list", {"request": _PROJECT}, result="[].instances[]"),
+    id="{selfLink}",
+    name="{name}",
+    arn="{selfLink}",
+    fields=(
+        "zone",
+        "region",
+        "status",
+        "os_login_instance",
+        "os_login_project",
+        "os_login_enabled",
+        "serial_port_instance",
+        "serial_port_project",
+        "serial_port_enabled",
+        "secure_boot",
+        "vtpm",
+        "integrity_monitoring",
+        "public_ips",
+        "block_project_ssh_keys",
+    ),
+    normalize=_normalize_instance,
+    lookups=(
+        Lookup(
+            "project_metadata",
+            Call("get", _PROJECT, result="commonInstanceMetadata.items", service="compute.projects"),
+            provides=("os_login_project", "os_login_enabled", "serial_port_project", "serial_port_enabled"),
+        ),
+    ),
+    region_field="region",
+)
+
+# -- disks -----------------------------------------------------------------------
+
+
+def _normalize_disk(item: Item) -> dict[str, Any]:
+    raw = item.raw
+    zone, region = _region_of(raw)
+    key = raw.get("diskEncryptionKey") or {}
+    if key.get("kmsKeyName"):
+        encryption = "customer-managed (Cloud KMS)"
+    elif key.get("sha256") or key.get("rsaEncryptedKey"):
+        encryption = "customer-supplied"
+    else:
+        encryption = "Google-managed"
+    return {
+        "zone": zone,
+        "region": region,
+        "kms_key_name": key.get("kmsKeyName"),
+        "encryption": encryption,
+        "attached_to": [_last(user) for user in raw.get("users") or []],
+    }
+
+
+DISK = ResourceSpec(
+    type="gcp.compute.disk",
+    service="compute.disks",
+    scope="global",
+    listing=Call("aggregated_list", {"request": _PROJECT}, result="[].disks[]"),
+    id="{selfLink}",
+    name="{name}",
+    arn="{selfLink}",
+    fields=("zone", "region", "kms_key_name", "encryption", "attached_to"),
+    normalize=_normalize_disk,
+    region_field="region",
+)
+
+SPECS = (FIREWALL, NETWORK, INSTANCE, DISK)
