@@ -103,10 +103,9 @@ def run_azure_scan(
         max_workers=max_workers,
         progress=progress,
     )
-    # One report can cover several subscriptions: the account is the subscription when there is one.
-    account = collected.subscriptions[0] if len(collected.subscriptions) == 1 else "multiple-subscriptions"
-    locations = sorted({r.region for r in collected.inventory.resources if r.region != "global"})
-    return build_result("azure", account, locations, rules, collected.inventory, started, params, frameworks)
+    return _many_accounts_result(
+        "azure", collected.subscriptions, "subscriptions", collected.inventory, rules, started, params, frameworks
+    )
 
 
 def run_gcp_scan(
@@ -133,9 +132,25 @@ def run_gcp_scan(
         max_workers=max_workers,
         progress=progress,
     )
-    account = collected.projects[0] if len(collected.projects) == 1 else "multiple-projects"
-    locations = sorted({r.region for r in collected.inventory.resources if r.region != "global"})
-    return build_result("gcp", account, locations, rules, collected.inventory, started, params, frameworks)
+    return _many_accounts_result(
+        "gcp", collected.projects, "projects", collected.inventory, rules, started, params, frameworks
+    )
+
+
+def _many_accounts_result(
+    provider: str,
+    accounts: Sequence[str],
+    plural: str,
+    inventory: Inventory,
+    rules: Sequence[Rule],
+    started: datetime,
+    params: ScanParams | None,
+    frameworks: Sequence[str],
+) -> ScanResult:
+    """One report over several accounts: the account is named when there is one; regions are resource locations."""
+    account = accounts[0] if len(accounts) == 1 else f"multiple-{plural}"
+    locations = sorted({resource.region for resource in inventory.resources if resource.region != "global"})
+    return build_result(provider, account, locations, rules, inventory, started, params, frameworks)
 
 
 def build_result(

@@ -225,3 +225,30 @@ class Collector:
             code=failure.code,
             message=failure.message,
         )
+
+
+def collect_accounts(
+    accounts: Iterable[str],
+    transport_for: Callable[[str], Transport],
+    partition: str,
+    specs: Iterable[ResourceSpec],
+    aggregates: Iterable[Aggregate],
+    max_workers: int = 8,
+    progress: Progress | None = None,
+) -> Inventory:
+    """Collect the same declarations from several accounts (subscriptions, projects), one after another.
+
+    These providers list per account rather than per region, so each account is
+    one ``global`` scope; the accounts' inventories are merged into one.
+    """
+    specs, aggregates = list(specs), list(aggregates)
+    inventory = Inventory()
+    for account in sorted(set(accounts)):
+        transport = transport_for(account)
+        found = Collector(
+            transport, account, partition, [GLOBAL], GLOBAL, specs, aggregates, max_workers, progress
+        ).collect()
+        inventory.resources.extend(found.resources)
+        inventory.errors.extend(found.errors)
+        inventory.api_calls = found.api_calls
+    return inventory

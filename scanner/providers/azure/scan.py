@@ -9,11 +9,9 @@ from typing import Any
 from scanner.errors import ScanAborted, UsageError
 from scanner.providers.azure.session import AzureSession
 from scanner.providers.azure.transport import AzureTransport
-from scanner.providers.collector import CallFailed, Collector, Inventory, Progress
+from scanner.providers.collector import CallFailed, Inventory, Progress, collect_accounts
 from scanner.providers.registry import needed
 from scanner.providers.spec import Call
-
-SUBSCRIPTION_REGION = "global"
 
 
 @dataclass
@@ -36,32 +34,23 @@ def scan_azure(
     if all_subscriptions:
         subscriptions = _enabled_subscriptions(session)
     wanted = needed("azure", set(resource_types))
-    inventory = Inventory()
-    for subscription in sorted(set(subscriptions or [])):
-        collector = Collector(
-            AzureTransport(session, subscription),
-            subscription,
-            session.cloud.name,
-            [SUBSCRIPTION_REGION],
-            SUBSCRIPTION_REGION,
-            wanted.specs,
-            wanted.aggregates,
-            max_workers,
-            progress,
-        )
-        found = collector.collect()
-        inventory.resources.extend(found.resources)
-        inventory.errors.extend(found.errors)
-    inventory.api_calls = session.api_calls
-    return AzureScan(subscriptions=sorted(set(subscriptions or [])), inventory=inventory)
+    chosen = sorted(set(subscriptions or []))
+    inventory = collect_accounts(
+        chosen,
+        lambda subscription: AzureTransport(session, subscription),
+        session.cloud.name,
+        wanted.specs,
+        wanted.aggregates,
+        max_workers,
+        progress,
+    )
+    return AzureScan(subscriptions=chosen, inventory=inventory)
 
 
 def _enabled_subscriptions(session: AzureSession) -> list[str]:
     transport = AzureTransport(session, "")
     try:
-        listed: list[dict[str, Any]] = transport.call(
-            "subscriptions", SUBSCRIPTION_REGION, Call("subscriptions.list"), {}
-        )
+        listed: list[dict[str, Any]] = transport.call("subscriptions", "global", Call("subscriptions.list"), {})
     except CallFailed as failure:
         raise ScanAborted(f"cannot list subscriptions: {failure.code}: {failure.message}") from None
     enabled = sorted(item["subscriptionId"] for item in listed if item.get("state") in ("Enabled", "Warned"))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scanner.errors import ScanAborted, UsageError
-from scanner.providers.collector import CallFailed, Collector, Inventory, Progress
+from scanner.providers.collector import CallFailed, Inventory, Progress, collect_accounts
 from scanner.providers.gcp.session import GcpSession
 from scanner.providers.gcp.transport import GcpTransport
 from scanner.providers.registry import needed
@@ -40,23 +40,9 @@ def scan_gcp(
             raise ScanAborted("no active project under the given folders or organizations")
         raise UsageError("choose projects with --project ID, --folder ID or --organization ID")
     wanted = needed("gcp", set(resource_types))
-    inventory = Inventory()
-    for project in sorted(chosen):
-        collector = Collector(
-            transport,
-            project,
-            "gcp",
-            [PROJECT_SCOPE],
-            PROJECT_SCOPE,
-            wanted.specs,
-            wanted.aggregates,
-            max_workers,
-            progress,
-        )
-        found = collector.collect()
-        inventory.resources.extend(found.resources)
-        inventory.errors.extend(found.errors)
-    inventory.api_calls = session.api_calls
+    inventory = collect_accounts(
+        chosen, lambda project: transport, "gcp", wanted.specs, wanted.aggregates, max_workers, progress
+    )
     return GcpScan(projects=sorted(chosen), inventory=inventory)
 
 
