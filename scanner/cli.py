@@ -258,6 +258,9 @@ def scan_gcp_command(
 ) -> None:
     """Scan Google Cloud projects with Application Default Credentials (default: the ADC project)."""
     try:
+        import google.auth  # noqa: F401 - the extra's presence, checked before any work
+        import googleapiclient  # noqa: F401
+
         from scanner.providers.gcp import session as gcp_session
     except ImportError:
         raise UsageError("Google Cloud support needs its extra: pip install 'cloudscan[gcp]'") from None

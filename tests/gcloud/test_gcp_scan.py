@@ -155,3 +155,10 @@ def test_cli_bad_gcp_input_is_one_line(cli_session, monkeypatch, capsys, args, n
     assert code == 2
     (line,) = err.strip().splitlines()
     assert line.startswith("cloudscan: error:") and needle in line
+
+
+def test_missing_gcp_extra_is_one_line(monkeypatch, capsys):
+    monkeypatch.setitem(__import__("sys").modules, "googleapiclient", None)  # as if the extra were not installed
+    code, _, err = run_cli(monkeypatch, capsys, "scan", "gcp", "--project", PROJECT)
+    assert code == 2
+    assert err.strip() == "cloudscan: error: Google Cloud support needs its extra: pip install 'cloudscan[gcp]'"
