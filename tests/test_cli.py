@@ -45,36 +45,17 @@ def test_demo_prints_a_summary_and_exits_zero(monkeypatch, capsys, tmp_path):
     assert not (tmp_path / "findings.sarif").exists(), "json is the default format"
 
 
-def test_fail_on_gates_the_exit_code(monkeypatch, capsys, tmp_path):
-    assert run(monkeypatch, capsys, "demo", "--quiet", "--output-dir", str(tmp_path), "--fail-on", "critical")[0] == 1
-    code, _, _ = run(
-        monkeypatch,
-        capsys,
-        "demo",
-        "--quiet",
-        "--output-dir",
-        str(tmp_path),
-        "--rule",
-        "aws.s3.bucket_encryption_kms",
-        "--fail-on",
-        "medium",
-    )
-    assert code == 0, "a low-severity failure does not fail a medium gate"
-    assert (
-        run(
-            monkeypatch,
-            capsys,
-            "demo",
-            "--quiet",
-            "--output-dir",
-            str(tmp_path),
-            "--rule",
-            "aws.s3.bucket_encryption_kms",
-            "--fail-on",
-            "low",
-        )[0]
-        == 1
-    )
+@pytest.mark.parametrize(
+    ("rules", "fail_on", "expected"),
+    [
+        ((), "critical", 1),
+        (("--rule", "aws.s3.bucket_encryption_kms"), "medium", 0),  # a low failure does not fail a medium gate
+        (("--rule", "aws.s3.bucket_encryption_kms"), "low", 1),
+    ],
+)
+def test_fail_on_gates_the_exit_code(monkeypatch, capsys, tmp_path, rules, fail_on, expected):
+    args = ("demo", "--quiet", "--output-dir", str(tmp_path), *rules, "--fail-on", fail_on)
+    assert run(monkeypatch, capsys, *args)[0] == expected
 
 
 def test_rule_and_severity_filters(monkeypatch, capsys, tmp_path):
