@@ -27,8 +27,10 @@ import sys
 import time
 from pathlib import Path
 
-PROVIDERS = ("aws", "azure", "gcp")
-FAIL_ON = ("critical", "high", "medium", "low", "info", "none")
+# The action installs cloudscan before this step runs: the provider list and gate choices are cloudscan's own.
+from scanner.gating import FAIL_ON_CHOICES as FAIL_ON
+from scanner.providers.registry import PROVIDERS
+
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 EXIT_USAGE = 2
 

@@ -1,10 +1,11 @@
-"""Scan benchmark: wall time, API calls and peak memory of a full AWS scan against a moto server.
+"""Scan benchmark: wall time, API calls per scanned resource and peak memory of a real AWS scan against moto.
 
 Usage (from the repository root)::
 
     python bench/scan_bench.py                      # 20 resources over 2 regions
     python bench/scan_bench.py --resources 1000 --json bench-1000.json
     python bench/scan_bench.py --resources 1000 --profile 25   # cProfile of the scan, all threads
+    python bench/scan_bench.py --noise 40           # plus 40 resources of kinds no rule reads
 
 What happens:
 
@@ -12,23 +13,32 @@ What happens:
    (``python -m moto.server -H 127.0.0.1 -p PORT``), so its memory and CPU are
    not counted as the scanner's. Nothing talks to any non-loopback address.
 2. N resources are planted with plain boto3 calls (independent of the scanner's
-   code), spread round-robin over resource kinds and regions, half of them
-   misconfigured. A kind that moto cannot create is dropped with a warning.
-3. The real scan (``scanner.scan.run_aws_scan`` with every AWS rule) runs in a
-   *second child process* that reports its own wall time, API calls, findings and
-   peak RSS (VmHWM), so planting and the moto server are not measured.
-4. A table is printed with PASS/MISS against the targets; ``--json`` writes it.
+   code), spread round-robin over resource kinds that AWS rules read, and over
+   regions; half of them are misconfigured. A kind that moto cannot create is
+   dropped with a warning. ``--noise M`` adds M resources of kinds that no rule
+   reads (SNS, SQS, Logs, DynamoDB): they are reported as "planted, not scanned"
+   and never counted as scanned.
+3. The real scan (``_run_scan``: every AWS rule) runs in a *second child process*
+   that reports its wall time, peak RSS (VmHWM), and what it read and called:
+   - the resources the scan collected, per resource type, taken from the
+     ``Inventory`` its ``Collector`` returned (their total must equal
+     ``ScanResult.scan.resources_scanned``, or the bench says MISMATCH);
+   - the SDK calls it made, per service and operation, from a botocore
+     ``before-call`` hook on the session handed to the scan (one per API call,
+     whatever the retries), and the HTTP requests sent (``before-send``: retries
+     included).
+4. A table is printed with calls per scanned resource per service and PASS/MISS
+   against the targets; ``--json`` writes the whole summary.
 
 Speed and memory targets live here, never in timed tests.
 
 S3 Control and the moto server: botocore builds S3 Control URLs as
 ``http://<account-id>.<endpoint host>``; against ``http://127.0.0.1:PORT`` that host
 (``123456789012.127.0.0.1``) does not resolve and ``inject_host_prefix=False`` does
-not help (the prefix comes from the endpoint ruleset). Before the scanner stripped
-that prefix for IP/localhost endpoints (``scanner/providers/aws/session.py``), the
-account-level S3 check ended as an ``EndpointConnectionError`` ERROR finding after
-about 4-5.6 s of adaptive retries. The benchmark does not work around it: an ERROR
-finding in the table would show a regression.
+not help (the prefix comes from the endpoint ruleset). The scanner strips that
+prefix for IP/localhost endpoints (``scanner/providers/aws/session.py``); the
+benchmark does not work around it: an ERROR finding in the table would show a
+regression.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ import resource
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections import Counter
@@ -52,6 +63,7 @@ from typing import Any
 
 import boto3
 
+REPO = Path(__file__).resolve().parents[1]
 HOME_REGION = "us-east-1"
 DEFAULT_REGIONS = ["eu-west-1", "us-east-1", "eu-central-1", "us-west-2"]
 FAKE_CREDENTIALS = {
@@ -285,36 +297,43 @@ def _rds_instance(session: boto3.Session, region: str, index: int, secure: bool)
     )
 
 
-# Kind name -> (planter, regional?). Global kinds ignore the region they are handed.
-KINDS: dict[str, tuple[Planter, bool]] = {
-    "s3_bucket": (_bucket, True),
-    "ec2_security_group": (_security_group, True),
-    "ec2_volume": (_volume, True),
-    "ec2_instance": (_instance, True),
-    "iam_user": (_iam_user, False),
-    "kms_key": (_kms_key, True),
-    "sns_topic": (_sns_topic, True),
-    "sqs_queue": (_sqs_queue, True),
-    "logs_log_group": (_log_group, True),
-    "dynamodb_table": (_dynamodb_table, True),
-    "rds_instance": (_rds_instance, True),
+# Kind name -> (planter, regional?, the resource type a scan lists it as, or None if no rule reads it).
+# Global kinds ignore the region they are handed.
+KINDS: dict[str, tuple[Planter, bool, str | None]] = {
+    "s3_bucket": (_bucket, True, "aws.s3.bucket"),
+    "ec2_security_group": (_security_group, True, "aws.ec2.security_group"),
+    "ec2_volume": (_volume, True, "aws.ec2.volume"),
+    "ec2_instance": (_instance, True, "aws.ec2.instance"),
+    "iam_user": (_iam_user, False, "aws.iam.user"),
+    "kms_key": (_kms_key, True, "aws.kms.key"),
+    "rds_instance": (_rds_instance, True, "aws.rds.instance"),
+    # Noise: no AWS rule reads these; planted only with --noise and never counted as scanned.
+    "sns_topic": (_sns_topic, True, None),
+    "sqs_queue": (_sqs_queue, True, None),
+    "logs_log_group": (_log_group, True, None),
+    "dynamodb_table": (_dynamodb_table, True, None),
 }
+SCANNED_KINDS = [kind for kind, (_, _, resource_type) in KINDS.items() if resource_type]
+NOISE_KINDS = [kind for kind, (_, _, resource_type) in KINDS.items() if not resource_type]
 
 
-def plant(session: boto3.Session, total: int, regions: list[str], kinds: list[str], workers: int = 4) -> dict[str, Any]:
+def plant(
+    session: boto3.Session, total: int, regions: list[str], kinds: list[str], workers: int = 4, start: int = 0
+) -> dict[str, Any]:
     """Create ``total`` resources round-robin over ``kinds`` and ``regions``; about half are misconfigured.
 
     Each kind is probed with its first resource; a kind moto rejects is dropped (and
     its share goes to the remaining kinds) so the account still holds ``total``.
+    ``start`` offsets the resource names, so two calls never collide.
     """
     usable: list[str] = []
     dropped: dict[str, str] = {}
     planted: Counter[str] = Counter()
-    index = 0
+    index = start
     for kind in kinds:
-        if index >= total:
+        if index >= start + total:
             break
-        planter, _ = KINDS[kind]
+        planter = KINDS[kind][0]
         try:
             planter(session, regions[0], index, False)
         except Exception as exc:  # any moto gap drops the kind, with the reason shown
@@ -326,15 +345,16 @@ def plant(session: boto3.Session, total: int, regions: list[str], kinds: list[st
     if not usable:
         raise RuntimeError(f"no resource kind could be planted: {dropped}")
 
-    # The n-th resource of a kind goes to region n mod len(regions); odd n are the well-configured ones.
+    # The n-th resource of a kind goes to region n mod len(regions); every other round over the regions is
+    # well configured, so each region gets both (with "odd n" and 2 regions, one region got all the bad ones).
     jobs = []
     queued = Counter(planted)
-    for position in range(index, total):
+    for position in range(index, start + total):
         kind = usable[position % len(usable)]
         nth = queued[kind]
         queued[kind] += 1
         region = regions[nth % len(regions)] if KINDS[kind][1] else HOME_REGION
-        jobs.append((kind, region, position, nth % 2 == 1))
+        jobs.append((kind, region, position, (nth // len(regions)) % 2 == 1))
 
     def run(job: tuple[str, str, int, bool]) -> str:
         kind, region, position, secure = job
@@ -343,17 +363,65 @@ def plant(session: boto3.Session, total: int, regions: list[str], kinds: list[st
 
     with ThreadPoolExecutor(max_workers=workers) as executor:
         planted.update(executor.map(run, jobs))
-    if "iam_user" in planted:
-        # Most real accounts have a credential report; without one IAM checks that read it are ERRORs.
-        iam = session.client("iam", region_name=HOME_REGION)
-        for _ in range(20):
-            if iam.generate_credential_report()["State"] == "COMPLETE":
-                break
-            time.sleep(0.2)
     return {"planted": dict(sorted(planted.items())), "dropped": dropped}
 
 
 # -- the measured scan (runs in its own process) ---------------------------------
+
+
+def _run_scan(session: boto3.Session, regions: list[str], max_workers: int) -> Any:
+    """The one call into the scanner: every AWS rule, these regions, this many workers."""
+    from scanner.providers.aws.provider import AwsTarget
+    from scanner.scan import run_scan
+    from scanner.settings import ApiSettings
+
+    return run_scan("aws", session, AwsTarget(regions=tuple(regions)), settings=ApiSettings(max_workers=max_workers))
+
+
+class CallCounter:
+    """Counts the SDK calls made through a boto3 session, keyed by service and operation.
+
+    ``before-call`` fires once per API call (retries are not calls); ``before-send``
+    once per HTTP request (retries included). Clients copy the session's handlers
+    when they are created, so this is registered before the scan makes any client.
+    """
+
+    def __init__(self, session: boto3.Session):
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self.requests = 0
+        self._lock = threading.Lock()
+        session.events.register("before-call", self._on_call)
+        session.events.register("before-send", self._on_send)
+
+    def _on_call(self, model: Any, **_: Any) -> None:
+        with self._lock:
+            self.calls[(model.service_model.service_name, model.name)] += 1
+
+    def _on_send(self, **_: Any) -> None:
+        with self._lock:
+            self.requests += 1
+
+    def by_service(self) -> dict[str, int]:
+        totals: Counter[str] = Counter()
+        for (service, _), count in self.calls.items():
+            totals[service] += count
+        return dict(sorted(totals.items()))
+
+
+def _capture_inventories() -> list[Any]:
+    """Record every ``Inventory`` a ``Collector`` returns: the resources the scan actually read."""
+    from scanner.providers.collector import Collector
+
+    captured: list[Any] = []
+    original = Collector.collect
+
+    def collect(self: Any) -> Any:
+        inventory = original(self)
+        captured.append(inventory)
+        return inventory
+
+    Collector.collect = collect  # type: ignore[method-assign]
+    return captured
 
 
 def _profiled(function: Callable[[], Any], top: int) -> tuple[Any, str]:
@@ -361,7 +429,6 @@ def _profiled(function: Callable[[], Any], top: int) -> tuple[Any, str]:
     import cProfile
     import io
     import pstats
-    import threading
 
     profilers: list[cProfile.Profile] = []
     lock = threading.Lock()
@@ -397,17 +464,20 @@ def _profiled(function: Callable[[], Any], top: int) -> tuple[Any, str]:
 
 def worker(args: argparse.Namespace) -> None:
     point_at(args.port)
+    sys.path.insert(0, str(REPO))  # measure this checkout's scanner, whatever is installed
     session = make_session()
 
+    import scanner
     from scanner.models import Status
-    from scanner.scan import run_aws_scan
 
     baseline_mb = own_peak_rss_mb()
+    counter = CallCounter(session)
+    inventories = _capture_inventories()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
 
-    def scan():
-        return run_aws_scan(session, regions=args.regions, max_workers=args.max_workers)
+    def scan() -> Any:
+        return _run_scan(session, args.regions, args.max_workers)
 
     if args.profile:
         result, report = _profiled(scan, args.profile)
@@ -417,16 +487,23 @@ def worker(args: argparse.Namespace) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     errors = Counter(f"{error.service}:{error.operation}:{error.code}" for error in result.errors)
     error_messages = Counter(finding.message[:120] for finding in result.findings if finding.status is Status.ERROR)
-    by_type = Counter(finding.resource.type for finding in result.findings)
+    by_type = Counter(resource.type for inventory in inventories for resource in inventory.resources)
     out = {
+        "scanner": str(Path(scanner.__file__).resolve().parent),
         "wall_s": round(wall, 3),
         "cpu_s": round(usage.ru_utime + usage.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime, 3),
-        "api_calls": result.scan.api_calls,
         "resources_scanned": result.scan.resources_scanned,
+        "resources_by_type": dict(sorted(by_type.items())),
+        "api_calls": sum(counter.calls.values()),
+        "api_calls_reported": result.scan.api_calls,
+        "http_requests": counter.requests,
+        "api_calls_by_service": counter.by_service(),
+        "api_calls_by_operation": {
+            f"{service}:{operation}": count for (service, operation), count in sorted(counter.calls.items())
+        },
         "rules_evaluated": result.scan.rules_evaluated,
         "findings": result.summary.total,
         "by_status": result.summary.by_status,
-        "findings_by_resource_type": dict(sorted(by_type.items())),
         "scan_errors": result.summary.errors,
         "scan_error_kinds": dict(sorted(errors.items())),
         "error_finding_messages": dict(error_messages.most_common(5)),
@@ -461,6 +538,55 @@ def run_scan_process(args: argparse.Namespace, port: int) -> dict[str, Any]:
     raise RuntimeError(f"scan process failed (exit {completed.returncode}):\n{completed.stderr[-4000:]}")
 
 
+# SDK services whose calls serve resource types of another service (by the type's middle part).
+CALL_SERVICE_GROUP = {"s3control": "s3"}
+IDENTITY_SERVICES = {"sts"}
+
+
+def per_service(scan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Resources scanned and SDK calls per service (``aws.<service>.<kind>``), plus calls that serve no type."""
+    resources: Counter[str] = Counter()
+    types: dict[str, list[str]] = {}
+    for resource_type, count in scan["resources_by_type"].items():
+        service = resource_type.split(".")[1]
+        resources[service] += count
+        types.setdefault(service, []).append(resource_type)
+    calls: Counter[str] = Counter()
+    sdk: dict[str, list[str]] = {}
+    for name, count in scan["api_calls_by_service"].items():
+        group = "(identity)" if name in IDENTITY_SERVICES else CALL_SERVICE_GROUP.get(name, name)
+        calls[group] += count
+        sdk.setdefault(group, []).append(name)
+    rows = []
+    for service in sorted(set(resources) | set(calls), key=lambda name: (name.startswith("("), name)):
+        scanned = resources.get(service, 0)
+        rows.append(
+            {
+                "service": service,
+                "sdk_services": sdk.get(service, []),
+                "resources_scanned": scanned,
+                "api_calls": calls.get(service, 0),
+                "calls_per_resource": round(calls.get(service, 0) / scanned, 2) if scanned else None,
+                "resource_types": types.get(service, []),
+            }
+        )
+    return rows
+
+
+def per_type(planting: dict[str, Any], scan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Planted (by this bench) next to scanned (by the scan), per resource type; noise is listed apart."""
+    planted: Counter[str] = Counter()
+    for kind, count in planting["planted"].items():
+        resource_type = KINDS[kind][2]
+        if resource_type:
+            planted[resource_type] += count
+    rows = [
+        {"resource_type": name, "planted": planted.get(name, 0), "scanned": scan["resources_by_type"].get(name, 0)}
+        for name in sorted(set(planted) | set(scan["resources_by_type"]))
+    ]
+    return rows
+
+
 def targets_for(resources: int, wall: float, rss: float) -> list[tuple[str, str, str]]:
     rows = []
     for limit, seconds in WALL_TARGETS:
@@ -480,23 +606,40 @@ def targets_for(resources: int, wall: float, rss: float) -> list[tuple[str, str,
     return rows
 
 
+def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            f"{cell:>{width}}" if i in right else f"{cell:<{width}}"
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    print("  " + line(headers))
+    for row in rows:
+        print("  " + line([str(cell) for cell in row]))
+
+
 def print_report(report: dict[str, Any]) -> None:
     scan = report["scan"]
-    per_resource = scan["api_calls"] / report["resources"] if report["resources"] else 0.0
-    per_scanned = scan["api_calls"] / scan["resources_scanned"] if scan["resources_scanned"] else 0.0
+    scanned = scan["resources_scanned"]
+    noise = report["noise"]["planted"]
     rows = [
+        ("scanner code", f"{report['code']['path']} ({report['code']['revision']})"),
         (
             "resources planted",
-            f"{report['resources']} over {len(report['regions'])} regions ({', '.join(report['regions'])})",
+            f"{report['resources']} of scanned kinds over {len(report['regions'])} regions "
+            f"({', '.join(report['regions'])})",
         ),
-        ("planted by kind", ", ".join(f"{k}={v}" for k, v in report["planting"]["planted"].items())),
+        ("planted, not scanned (noise)", ", ".join(f"{k}={v}" for k, v in noise.items()) or "none"),
         ("planting time (not measured)", f"{report['planting_s']:.1f} s"),
+        ("resources scanned", f"{scanned} (collector inventory: {report['inventory_check']})"),
         ("scan wall time", f"{scan['wall_s']:.2f} s (CPU {scan['cpu_s']:.2f} s)"),
         (
             "API calls",
-            f"{scan['api_calls']} ({per_resource:.2f} per planted resource, {per_scanned:.2f} per scanned resource)",
+            f"{scan['api_calls']} = {report['calls_per_scanned']:.2f} per scanned resource "
+            f"(scanner's own count {scan['api_calls_reported']}; {scan['http_requests']} HTTP requests)",
         ),
-        ("resources scanned", str(scan["resources_scanned"])),
         ("rules evaluated", str(scan["rules_evaluated"])),
         ("findings", f"{scan['findings']} " + str({k: v for k, v in scan["by_status"].items() if v})),
         ("scan errors", f"{scan['scan_errors']} {scan['scan_error_kinds'] or ''}".strip()),
@@ -505,36 +648,107 @@ def print_report(report: dict[str, Any]) -> None:
             f"{scan['peak_rss_mb']:.1f} MB (after imports: {scan['rss_before_scan_mb']:.1f} MB)",
         ),
         ("peak RSS, moto server (separate)", f"{report['moto_peak_rss_mb'] or 0:.1f} MB"),
+        ("machine load (1/5/15 min)", " / ".join(str(v) for v in report["machine"].get("loadavg_1_5_15", [])) or "?"),
     ]
     for message, count in scan["error_finding_messages"].items():
         rows.append(("ERROR finding", f"{count} x {message}"))
-    if report["planting"]["dropped"]:
-        rows.append(
-            ("kinds moto could not plant", "; ".join(f"{k}: {v}" for k, v in report["planting"]["dropped"].items()))
-        )
+    dropped = {**report["planting"]["dropped"], **report["noise"]["dropped"]}
+    if dropped:
+        rows.append(("kinds moto could not plant", "; ".join(f"{k}: {v}" for k, v in dropped.items())))
     width = max(len(name) for name, _ in rows)
     print()
     for name, value in rows:
         print(f"  {name:<{width}}  {value}")
     print()
-    width = max(len(label) for label, _, _ in report["targets"])
-    print(f"  {'target':<{width}}  {'measured':>10}  result")
-    for label, measured, verdict in report["targets"]:
-        print(f"  {label:<{width}}  {measured:>10}  {verdict}")
+    _table(
+        ["service", "resources scanned", "API calls", "calls / resource", "SDK services"],
+        [
+            [
+                row["service"],
+                row["resources_scanned"],
+                row["api_calls"],
+                "-" if row["calls_per_resource"] is None else f"{row['calls_per_resource']:.2f}",
+                ", ".join(row["sdk_services"]),
+            ]
+            for row in report["per_service"]
+        ]
+        + [["total", scanned, scan["api_calls"], f"{report['calls_per_scanned']:.2f}", ""]],
+        right={1, 2, 3},
+    )
+    print()
+    _table(
+        ["resource type", "planted", "scanned"],
+        [[row["resource_type"], row["planted"], row["scanned"]] for row in report["per_type"]],
+        right={1, 2},
+    )
+    print()
+    _table(["target", "measured", "result"], [list(row) for row in report["targets"]], right={1})
     if scan.get("profile"):
         print()
         print(scan["profile"])
 
 
+def code_revision() -> str:
+    """The git commit of this checkout, ``+dirty`` if it has uncommitted changes; ``unknown`` outside git."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit}+dirty" if dirty else commit
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
+        info["cpu"] = models[0]
+        meminfo = Path("/proc/meminfo").read_text().splitlines()[0]
+        info["memory_gib"] = round(int(meminfo.split()[1]) / 1024 / 1024, 1)
+        # Other work on the machine slows moto and the scan alike; the load at the end of the run says how busy it was.
+        info["loadavg_1_5_15"] = [float(value) for value in Path("/proc/loadavg").read_text().split()[:3]]
+    except (OSError, ValueError, IndexError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    for package in ("boto3", "botocore", "moto"):
+        try:
+            info[package] = version(package)
+        except PackageNotFoundError:
+            info[package] = None
+    return info
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--resources", type=int, default=20, help="resources to plant (default 20)")
+    parser.add_argument("--resources", type=int, default=20, help="resources of scanned kinds to plant (default 20)")
     parser.add_argument(
         "--regions",
         default="2",
         help=f"a count (first N of {','.join(DEFAULT_REGIONS)}) or a comma list of region names (default 2)",
     )
-    parser.add_argument("--kinds", default=",".join(KINDS), help="comma list of resource kinds to plant")
+    parser.add_argument(
+        "--kinds", default=",".join(SCANNED_KINDS), help="comma list of scanned resource kinds to plant (default all)"
+    )
+    parser.add_argument(
+        "--noise",
+        type=int,
+        default=0,
+        metavar="M",
+        help=f"also plant M resources no rule reads ({', '.join(NOISE_KINDS)}); reported apart, never as scanned",
+    )
     parser.add_argument("--max-workers", type=int, default=8, help="scanner thread pool size (default 8)")
     parser.add_argument("--profile", type=int, default=0, metavar="TOP", help="cProfile the scan, print TOP rows")
     parser.add_argument("--json", type=Path, help="write the report as JSON to this file")
@@ -550,11 +764,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     else:
         args.regions = [region.strip() for region in args.regions.split(",") if region.strip()]
     args.kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
-    unknown = [kind for kind in args.kinds if kind not in KINDS]
+    unknown = [kind for kind in args.kinds if kind not in SCANNED_KINDS]
     if unknown:
-        parser.error(f"unknown kinds {unknown}; known: {', '.join(KINDS)}")
+        parser.error(f"unknown or unscanned kinds {unknown}; scanned: {', '.join(SCANNED_KINDS)} (noise: see --noise)")
     if args.resources < 1:
         parser.error("--resources must be at least 1")
+    if args.noise < 0:
+        parser.error("--noise must be 0 or more")
     return args
 
 
@@ -569,9 +785,14 @@ def main(argv: list[str] | None = None) -> int:
     server = start_moto(port)
     try:
         point_at(port)
+        session = make_session()
         started = time.perf_counter()
         print(f"planting {args.resources} resources over {', '.join(args.regions)} ...", flush=True)
-        planting = plant(make_session(), args.resources, args.regions, args.kinds)
+        planting = plant(session, args.resources, args.regions, args.kinds)
+        noise: dict[str, Any] = {"planted": {}, "dropped": {}}
+        if args.noise:
+            print(f"planting {args.noise} resources no rule reads ...", flush=True)
+            noise = plant(session, args.noise, args.regions, NOISE_KINDS, start=args.resources)
         planting_s = time.perf_counter() - started
         print("scanning (separate process) ...", flush=True)
         scan = run_scan_process(args, port)
@@ -579,26 +800,33 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop_moto(server)
 
+    counted = sum(scan["resources_by_type"].values())
     report = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
+        "code": {"path": scan.pop("scanner"), "revision": code_revision()},
         "resources": args.resources,
         "regions": args.regions,
+        "max_workers": args.max_workers,
         "planting": planting,
+        "noise": noise,
         "planting_s": round(planting_s, 2),
         "moto_peak_rss_mb": moto_rss,
         "scan": scan,
+        "inventory_check": "matches resources_scanned"
+        if counted == scan["resources_scanned"]
+        else f"MISMATCH: {counted} in the inventory, {scan['resources_scanned']} reported",
+        "calls_per_scanned": round(scan["api_calls"] / max(scan["resources_scanned"], 1), 3),
+        "per_service": per_service(scan),
+        "per_type": per_type(planting, scan),
         "targets": targets_for(args.resources, scan["wall_s"], scan["peak_rss_mb"]),
     }
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
         print(f"\nwrote {args.json}")
-    return 0 if all(verdict != "MISS" for _, _, verdict in report["targets"]) else 1
+    ok = counted == scan["resources_scanned"] and all(verdict != "MISS" for _, _, verdict in report["targets"])
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -6,32 +6,35 @@ problem, with exit code 2, never a traceback.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from scanner import __version__
-from scanner.baseline import apply_baseline
+from scanner import __version__, pipeline
 from scanner.config import DEFAULT_CONFIG, LOCATION, REGION, load_config
 from scanner.datafile import one_line
 from scanner.errors import ScanAborted, UsageError
-from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
+from scanner.gating import EXIT_INCOMPLETE, EXIT_USAGE, FAIL_ON_CHOICES
 from scanner.mappings import FRAMEWORKS
-from scanner.models import ScanParams, Severity
+from scanner.models import Rule, ScanParams, Severity
+from scanner.pipeline import Prepared, ReportPlan
 from scanner.providers.azure.cloud import ENV_ARM_ENDPOINT, ENV_AUDIENCE, ENV_AUTHORITY_HOST
-from scanner.reports import WRITERS, write_reports
+from scanner.providers.base import MissingCredentials, MissingTarget, Provider, ProviderInput
+from scanner.providers.registry import PROVIDERS, load_provider
+from scanner.reports import WRITERS
 from scanner.reports.console import print_summary
 from scanner.reports.json_report import read_report
 from scanner.rules import load_rules
-from scanner.scan import run_aws_scan, select_rules
-from scanner.waivers import DEFAULT_WAIVERS, apply_waivers, load_waivers
+from scanner.scan import run_scan, select_rules
+from scanner.settings import ApiSettings
+from scanner.waivers import DEFAULT_WAIVERS
 
 _SEVERITIES = [severity.value for severity in Severity]
 
@@ -166,15 +169,11 @@ def scan() -> None:
 @_report_options(fail_on_default="high")
 def scan_aws_command(profile: str | None, regions: list[str], **options) -> None:
     """Scan an AWS account with the standard credential chain."""
-    from scanner.providers.aws.scan import make_session
-
-    session = make_session(profile, regions[0] if regions else None)
-    rules, settings, params = _selected(options), _api_settings(options), _params(options)
-    _run(
-        lambda progress: run_aws_scan(
-            session, rules, regions or None, options["max_workers"], progress, settings, params, options["frameworks"]
-        ),
-        options,
+    _scan(
+        "aws",
+        connection={"profile": profile, "region": regions[0] if regions else None},
+        target={"regions": tuple(regions)},
+        options=options,
     )
 
 
@@ -210,26 +209,19 @@ def scan_azure_command(
     **options,
 ) -> None:
     """Scan Azure subscriptions (DefaultAzureCredential: CLI login, service principal, managed or workload identity)."""
-    try:
-        from scanner.providers.azure import session as azure_session
-        from scanner.providers.azure.cloud import resolve_cloud
-    except ImportError:
-        raise UsageError("Azure support needs its extra: pip install 'cloudscan[azure]'") from None
-    from scanner.scan import run_azure_scan
-
     if all_subscriptions and subscriptions:
         raise UsageError("use either --subscription or --all-subscriptions, not both")
-    chosen = list(subscriptions)
-    if not chosen and not all_subscriptions and os.environ.get("AZURE_SUBSCRIPTION_ID"):
-        chosen = [os.environ["AZURE_SUBSCRIPTION_ID"]]
-    cloud = resolve_cloud(azure_cloud, arm_endpoint, authority_host, token_audience)
-    rules, settings, params = _selected(options, "azure"), _api_settings(options), _params(options)
-    session = azure_session.open_session(cloud, tenant, settings.max_attempts, settings.timeout)
-    _run(
-        lambda progress: run_azure_scan(
-            session, rules, chosen, all_subscriptions, options["max_workers"], progress, params, options["frameworks"]
-        ),
-        options,
+    _scan(
+        "azure",
+        connection={
+            "cloud": azure_cloud,
+            "tenant": tenant,
+            "arm_endpoint": arm_endpoint,
+            "authority_host": authority_host,
+            "token_audience": token_audience,
+        },
+        target={"subscriptions": subscriptions, "all_subscriptions": all_subscriptions},
+        options=options,
     )
 
 
@@ -257,38 +249,13 @@ def scan_gcp_command(
     **options,
 ) -> None:
     """Scan Google Cloud projects with Application Default Credentials (default: the ADC project)."""
-    try:
-        import google.auth  # noqa: F401 - the extra's presence, checked before any work
-        import googleapiclient  # noqa: F401
-
-        from scanner.providers.gcp import session as gcp_session
-    except ImportError:
-        raise UsageError("Google Cloud support needs its extra: pip install 'cloudscan[gcp]'") from None
-    from scanner.scan import run_gcp_scan
-
     if api_endpoint and not api_endpoint.startswith(("https://", "http://")):
         raise UsageError(f"--api-endpoint must be a URL, got {api_endpoint!r}")
-    rules, settings, params = _selected(options, "gcp"), _api_settings(options), _params(options)
-    session = gcp_session.open_session(
-        api_endpoint, impersonate_service_account, settings.max_attempts, settings.timeout
-    )
-    if not (projects or folders or organizations):
-        if not session.default_project:
-            raise UsageError("choose projects with --project ID, --folder ID or --organization ID")
-        projects = (session.default_project,)
-    _run(
-        lambda progress: run_gcp_scan(
-            session,
-            rules,
-            list(projects),
-            list(folders),
-            list(organizations),
-            options["max_workers"],
-            progress,
-            params,
-            options["frameworks"],
-        ),
-        options,
+    _scan(
+        "gcp",
+        connection={"api_endpoint": api_endpoint, "impersonate_service_account": impersonate_service_account},
+        target={"projects": projects, "folders": folders, "organizations": organizations},
+        options=options,
     )
 
 
@@ -300,16 +267,13 @@ def demo(**options) -> None:
         from scanner.demo import DEMO_REGIONS, demo_account
     except ImportError:
         raise UsageError("the demo needs moto: pip install 'cloudscan[demo]'") from None
-    rules, settings, params = _selected(options), _api_settings(options), _params(options)
+    provider = load_provider("aws")
+    rules, settings, params, prepared = _scan_inputs(provider.name, options)
     with ExitStack() as stack:
         with _status(options["quiet"], "Planting the demo account…"):
             session = stack.enter_context(demo_account())
-        _run(
-            lambda progress: run_aws_scan(
-                session, rules, DEMO_REGIONS, options["max_workers"], progress, settings, params, options["frameworks"]
-            ),
-            options,
-        )
+        target = provider.target_model(regions=tuple(DEMO_REGIONS))
+        _run(provider, session, target, rules, settings, params, prepared, options)
 
 
 @cli.group("rules")
@@ -318,7 +282,7 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@click.option("--provider", type=click.Choice(["aws", "azure", "gcp"]), default=None)
+@click.option("--provider", type=click.Choice(PROVIDERS), default=None)
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def rules_list(provider: str | None, output_format: str) -> None:
     """List rules with severity, resource type and title."""
@@ -337,14 +301,18 @@ def rules_list(provider: str | None, output_format: str) -> None:
 
 
 @cli.command("permissions")
-@click.argument("provider", type=click.Choice(["aws"]))
+@click.argument("provider", type=click.Choice(PROVIDERS))
 def permissions_command(provider: str) -> None:
-    """Print the least-privilege IAM policy a scan needs."""
+    """Print what a scan needs: for AWS the least-privilege IAM policy, for Azure and GCP the roles."""
     import json
 
-    from scanner.providers.aws.permissions import policy_document
-
-    click.echo(json.dumps(policy_document(), indent=2))
+    needs = load_provider(provider).permissions()
+    if needs.document is not None:
+        click.echo(json.dumps(needs.document, indent=2))
+        return
+    click.echo(needs.summary)
+    for role in needs.roles:
+        click.echo(f"  {role}")
 
 
 @cli.command("schema")
@@ -378,7 +346,8 @@ def report_command(source: Path, formats: tuple[str, ...], output_dir: Path) -> 
     result = read_report(source)
     if output_dir.resolve() == source.parent.resolve() and "json" in formats:
         raise UsageError(f"refusing to overwrite {source} with itself; choose another --output-dir")
-    for path in write_reports(result, list(dict.fromkeys(formats)), output_dir):
+    _, written = pipeline.render(result, formats, output_dir)
+    for path in written:
         click.echo(f"Wrote {path}")
 
 
@@ -413,23 +382,24 @@ def controls_command(frameworks: tuple[str, ...], source: Path | None, output_di
     result = read_report(source)
     if frameworks:
         result = result.model_copy(update={"scan": result.scan.model_copy(update={"frameworks": frameworks})})
-    written = write_reports(result, ["controls", "controls-md"], output_dir)
-    print_coverage(Console(), result, written)
+    coverage, written = pipeline.render(result, ["controls", "controls-md"], output_dir)
+    print_coverage(Console(), coverage, written)
 
 
-def _params(options: dict) -> ScanParams:
-    config = load_config(options["config_path"])
-    return ScanParams(allowed_regions=tuple(options["allowed_regions"]) or config.allowed_regions)
+def _scan(provider_name: str, connection: dict[str, Any], target: dict[str, Any], options: dict[str, Any]) -> None:
+    """The one path of every ``scan`` command: inputs first, then the session, then the scan."""
+    provider = load_provider(provider_name)
+    rules, settings, params, prepared = _scan_inputs(provider.name, options)
+    session = provider.open_session(provider.options_model(**connection), settings)
+    chosen = provider.default_target(provider.target_model(**target), session)
+    _run(provider, session, chosen, rules, settings, params, prepared, options)
 
 
-def _api_settings(options: dict):
-    from scanner.providers.aws.scan import ApiSettings
-
-    return ApiSettings(max_attempts=options["max_attempts"], timeout=options["timeout"])
-
-
-def _selected(options: dict, provider: str = "aws"):
-    return select_rules(
+def _scan_inputs(provider: str, options: dict[str, Any]) -> tuple[list[Rule], ApiSettings, ScanParams, Prepared]:
+    """Rules, API settings, scan parameters and the report plan, all validated before any API call."""
+    if options["fail_on_new_only"] and options["baseline_path"] is None:
+        raise UsageError("--fail-on-new-only needs --baseline")
+    rules = select_rules(
         load_rules(),
         provider,
         include=options["rules"],
@@ -437,25 +407,42 @@ def _selected(options: dict, provider: str = "aws"):
         severities=[Severity(value) for value in options["severities"]],
         frameworks=options["frameworks"],
     )
+    settings = ApiSettings(
+        max_attempts=options["max_attempts"], timeout=options["timeout"], max_workers=options["max_workers"]
+    )
+    config = load_config(options["config_path"])
+    params = ScanParams(allowed_regions=tuple(options["allowed_regions"]) or config.allowed_regions)
+    plan = ReportPlan(
+        formats=tuple(options["formats"] or ("json",)),
+        output_dir=options["output_dir"],
+        fail_on=options["fail_on"],
+        fail_on_new_only=options["fail_on_new_only"],
+        waivers_path=options["waivers_path"],
+        baseline_path=options["baseline_path"],
+    )
+    return rules, settings, params, pipeline.prepare(plan)
 
 
-def _run(scan_function: Callable, options: dict) -> None:
+def _run(
+    provider: Provider,
+    session: Any,
+    target: ProviderInput,
+    rules: list[Rule],
+    settings: ApiSettings,
+    params: ScanParams,
+    prepared: Prepared,
+    options: dict[str, Any],
+) -> None:
     quiet = options["quiet"]
-    formats = list(dict.fromkeys(options["formats"] or ("json",)))
-    if options["fail_on_new_only"] and options["baseline_path"] is None:
-        raise UsageError("--fail-on-new-only needs --baseline")
-    waivers = load_waivers(options["waivers_path"])
-    previous = read_report(options["baseline_path"]) if options["baseline_path"] else None
     with _progress(quiet) as progress:
-        result = scan_function(progress)
-    result = apply_waivers(result, waivers, datetime.now(timezone.utc).date())
-    if previous is not None:
-        result = apply_baseline(result, previous, options["baseline_path"].name)
-    written = write_reports(result, formats, options["output_dir"])
-    code = exit_code(result, options["fail_on"], options["fail_on_new_only"])
+        result = run_scan(
+            provider, session, target, rules, settings, params, progress=progress, frameworks=options["frameworks"]
+        )
+    outcome = pipeline.finish(result, prepared, datetime.now(timezone.utc).date())
     if not quiet:
-        print_summary(Console(), result, written, options["fail_on"], code)
-    sys.exit(code)
+        console = Console()
+        print_summary(console, outcome.result, outcome.coverage, outcome.written, options["fail_on"], outcome.exit_code)
+    sys.exit(outcome.exit_code)
 
 
 @contextmanager
@@ -478,6 +465,28 @@ def _status(quiet: bool, message: str) -> Iterator[None]:
         yield
 
 
+# How to fix what a provider reports missing, in this CLI's own flags.
+_TARGET_HINTS = {
+    "aws": "choose regions with --region",
+    "azure": "choose subscriptions with --subscription ID (repeatable) or --all-subscriptions",
+    "gcp": "choose projects with --project ID, --folder ID or --organization ID",
+}
+_CREDENTIAL_HINTS = {
+    "aws": "use --profile, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID",
+    "azure": "run `az login`, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET",
+    "gcp": "run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS",
+}
+
+
+def _worded(error: UsageError) -> str:
+    """A lower layer's error, with the flags that fix it where the CLI knows them."""
+    if isinstance(error, MissingTarget):
+        return _TARGET_HINTS[error.provider]
+    if isinstance(error, MissingCredentials):
+        return f"{error}: {_CREDENTIAL_HINTS[error.provider]}"
+    return str(error)
+
+
 def main() -> None:
     """Entry point: run the CLI, turning bad input into one line and exit code 2."""
     try:
@@ -489,7 +498,7 @@ def main() -> None:
         click.echo(f"cloudscan: error: {one_line(exc.format_message())}", err=True)
         sys.exit(EXIT_USAGE)
     except UsageError as exc:
-        click.echo(f"cloudscan: error: {one_line(str(exc))}", err=True)
+        click.echo(f"cloudscan: error: {one_line(_worded(exc))}", err=True)
         sys.exit(EXIT_USAGE)
     except ScanAborted as exc:
         click.echo(f"cloudscan: scan failed: {one_line(str(exc))}", err=True)

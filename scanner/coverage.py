@@ -30,9 +30,10 @@ Responsibility comes from the rule mappings' annotations for the control (one va
 they agree, ``shared`` if they differ); when no rule maps to it, from ``applies_to``:
 customer -> customer, provider -> provider, both -> shared.
 
-The rules mapped to a control are those of the scan's provider in ``rule_maps()``
-(optionally restricted to ``rule_ids``, the rules the scan ran) plus any rule whose
-findings carry a reference to the control. ``rules_evaluated`` are those with findings.
+The rules mapped to a control are those the result records (the rules the scan ran,
+with the mappings in force when it was written; see ``scanner.result_data``),
+optionally restricted to ``rule_ids``, plus any rule whose findings carry a
+reference to the control. Catalogues come from the result too. ``rules_evaluated`` are those with findings.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field
 
 from scanner.errors import UsageError
-from scanner.mappings import AppliesTo, Catalogue, Checkability, Control, catalogues, rule_maps
+from scanner.mappings import AppliesTo, Catalogue, Checkability, Control
 from scanner.models import Finding, Responsibility, ScanMeta, ScanResult, Severity, Status
+from scanner.result_data import with_rule_data
 
 COVERAGE_SCHEMA_VERSION = "1.0"
 MAX_RESOURCES = 50
@@ -166,7 +168,8 @@ def build_coverage(
         frameworks = result.scan.frameworks
     if rule_ids is None and result.scan.rule_ids:
         rule_ids = result.scan.rule_ids
-    known = catalogues()
+    result = with_rule_data(result)
+    known = {catalogue.framework: catalogue for catalogue in result.catalogues}
     selected = _select_frameworks(known, frameworks)
     mapped = _mapped_rules(result, rule_ids)
     by_rule: dict[str, list[Finding]] = {}
@@ -211,10 +214,11 @@ def _mapped_rules(
     """(framework, control) -> rule id -> responsibility annotations."""
     mapped: dict[tuple[str, str], dict[str, set[Responsibility]]] = {}
     prefix = f"{result.scan.provider}."
-    for rule_id, mappings in rule_maps().items():
+    for record in result.rules:
+        rule_id = record.id
         if not rule_id.startswith(prefix) or (rule_ids is not None and rule_id not in rule_ids):
             continue
-        for mapping in mappings:
+        for mapping in record.controls:
             mapped.setdefault((mapping.framework, mapping.control), {}).setdefault(rule_id, set()).add(
                 mapping.responsibility
             )

@@ -2,22 +2,29 @@
 
 Both are reviewable YAML under ``mappings/``: ``catalogues/<framework>.yaml``
 describes each control (our own short title, who it applies to, how checkable it
-is, its ISO/IEC 27001:2022 cross-reference) and ``rules/<provider>.yaml`` maps
-each rule id to controls with a responsibility annotation and a rationale.
+is, its ISO/IEC 27001:2022 cross-reference) and ``rules/<provider>/<service>.yaml``
+maps each rule id to controls with a responsibility annotation and a rationale.
 """
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scanner.data import data_dir
 from scanner.datafile import field_error, read_yaml
 from scanner.errors import UsageError
-from scanner.models import ControlRef, Responsibility
+from scanner.models import (  # noqa: F401 - the catalogue models are re-exported: callers import them from here
+    AppliesTo,
+    Catalogue,
+    Checkability,
+    Control,
+    ControlMapping,
+    ControlRef,
+)
 
 FRAMEWORKS = {"iso27017": "ISO/IEC 27017:2015", "iso27018": "ISO/IEC 27018:2019"}
 
@@ -26,47 +33,8 @@ class MappingLoadError(UsageError):
     pass
 
 
-class AppliesTo(str, Enum):
-    CUSTOMER = "customer"
-    PROVIDER = "provider"
-    BOTH = "both"
-
-
-class Checkability(str, Enum):
-    AUTOMATED = "automated"
-    PARTLY = "partly"
-    MANUAL = "manual-process"
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Control(_Strict):
-    id: str
-    title: str
-    applies_to: AppliesTo
-    checkability: Checkability
-    cloud_guidance: bool = True
-    iso27001_2022: tuple[str, ...] = ()
-    provider_evidence: str | None = None
-    notes: str | None = None
-
-
-class Catalogue(_Strict):
-    framework: str
-    name: str
-    controls: tuple[Control, ...] = Field(min_length=1)
-
-    def control(self, control_id: str) -> Control | None:
-        return next((control for control in self.controls if control.id == control_id), None)
-
-
-class ControlMapping(_Strict):
-    framework: str
-    control: str
-    responsibility: Responsibility
-    rationale: str
 
 
 class RuleMap(_Strict):
@@ -93,10 +61,44 @@ def catalogues() -> dict[str, Catalogue]:
 
 @lru_cache(maxsize=1)
 def rule_maps() -> dict[str, tuple[ControlMapping, ...]]:
+    """The bundled rule-to-control maps (``mappings/rules``), loaded once."""
+    return load_rule_maps(data_dir("mappings") / "rules")
+
+
+def load_rule_maps(root: Path) -> dict[str, tuple[ControlMapping, ...]]:
+    """Merge every ``<provider>/<service>.yaml`` below ``root`` into one map of rule id -> controls.
+
+    Like the rules, one file per provider and service: ``aws/s3.yaml`` holds ``provider: aws``
+    and only ``aws.s3.*`` rule ids. A misplaced file or rule, or a rule id mapped in two
+    files, is a load error rather than a silent overwrite.
+    """
     merged: dict[str, tuple[ControlMapping, ...]] = {}
-    for path in sorted((data_dir("mappings") / "rules").glob("*.yaml")):
+    source: dict[str, Path] = {}
+    misplaced: str | None = None
+    for path in sorted(root.rglob("*.yaml")):
+        parts = path.relative_to(root).parts
+        if len(parts) != 2:
+            raise MappingLoadError(f"{path}: a rule map must be at <provider>/<service>.yaml below {root}")
+        provider, service = parts[0], path.stem
         rule_map = _load_yaml(path, RuleMap)
-        merged.update(rule_map.rules)
+        if rule_map.provider != provider:
+            raise MappingLoadError(
+                f"{path}: field provider: {rule_map.provider!r} must match the folder name {provider!r}"
+            )
+        prefix = f"{provider}.{service}."
+        for rule_id, mappings in rule_map.rules.items():
+            if rule_id in merged:
+                raise MappingLoadError(
+                    f"{path}: field rules.{rule_id}: rule {rule_id!r} is also mapped in {source[rule_id]}"
+                )
+            if misplaced is None and not rule_id.startswith(prefix):
+                # Reported after every file is read, so a rule copied into the wrong file is
+                # reported as the duplicate it is, naming both files.
+                misplaced = f"{path}: field rules.{rule_id}: only {prefix}* rules belong in {provider}/{service}.yaml"
+            merged[rule_id] = mappings
+            source[rule_id] = path
+    if misplaced:
+        raise MappingLoadError(misplaced)
     return merged
 
 
@@ -114,27 +116,48 @@ def validate_mappings() -> list[str]:
     return problems
 
 
-def controls_for(rule_id: str) -> tuple[ControlRef, ...]:
-    """The controls a rule maps to, with titles from the catalogues, ordered by framework and id."""
-    refs = []
-    known = catalogues()
-    for mapping in rule_maps().get(rule_id, ()):
-        catalogue = known.get(mapping.framework)
-        control = catalogue.control(mapping.control) if catalogue else None
-        if control is None:
-            raise MappingLoadError(f"rule {rule_id} maps to unknown control {mapping.framework} {mapping.control}")
-        refs.append(
-            ControlRef(
-                framework=mapping.framework,
-                id=control.id,
-                title=control.title,
-                responsibility=mapping.responsibility,
-                rationale=mapping.rationale,
+class ControlIndex:
+    """Resolves a rule's control mappings against catalogues into ``ControlRef`` (with titles).
+
+    A scan builds one from the bundled data; a saved ``findings.json`` carries the
+    catalogues and mappings it was written with, and re-rendering builds one from
+    those, so a report never depends on the data files installed later.
+    """
+
+    def __init__(self, catalogues: Iterable[Catalogue], mappings: Mapping[str, Sequence[ControlMapping]]):
+        self.catalogues = {catalogue.framework: catalogue for catalogue in catalogues}
+        self.mappings = {rule_id: tuple(found) for rule_id, found in mappings.items()}
+
+    def controls_for(self, rule_id: str) -> tuple[ControlRef, ...]:
+        """The controls a rule maps to, with titles from the catalogues, ordered by framework and id."""
+        refs = []
+        for mapping in self.mappings.get(rule_id, ()):
+            catalogue = self.catalogues.get(mapping.framework)
+            control = catalogue.control(mapping.control) if catalogue else None
+            if control is None:
+                raise MappingLoadError(f"rule {rule_id} maps to unknown control {mapping.framework} {mapping.control}")
+            refs.append(
+                ControlRef(
+                    framework=mapping.framework,
+                    id=control.id,
+                    title=control.title,
+                    responsibility=mapping.responsibility,
+                    rationale=mapping.rationale,
+                )
             )
-        )
-    return tuple(sorted(refs, key=lambda ref: (ref.framework, _control_sort_key(ref.id))))
+        return tuple(sorted(refs, key=lambda ref: (ref.framework, control_sort_key(ref.id))))
 
 
-def _control_sort_key(control_id: str) -> tuple:
+def bundled_index() -> ControlIndex:
+    """The catalogues and rule maps shipped with this installation."""
+    return ControlIndex(catalogues().values(), rule_maps())
+
+
+def controls_for(rule_id: str) -> tuple[ControlRef, ...]:
+    """The controls a rule maps to in the bundled data (see ``ControlIndex.controls_for``)."""
+    return bundled_index().controls_for(rule_id)
+
+
+def control_sort_key(control_id: str) -> tuple:
     parts = control_id.replace("CLD.", "").replace("A.", "").split(".")
     return tuple(int(part) if part.isdigit() else 0 for part in parts) + (control_id,)

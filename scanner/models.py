@@ -15,7 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+# findings.json: the major version changes only when a reader of the old one would misread the new one;
+# additive fields bump the minor. Readers refuse an unknown major version.
+SCHEMA_VERSION = "1.1"
+SCHEMA_MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
 class Severity(str, Enum):
@@ -124,14 +127,37 @@ class Check(Strict):
     message_fail: str
 
 
-class Rule(Strict):
+class RuleExample(Strict):
+    """A normalized resource and the verdict the rule must give on it.
+
+    Examples document a rule for its reviewers and are evaluated by the real
+    engine in the test suite, so a rule and its documentation cannot disagree.
+    ``config`` is the resource's normalized config (every field the check reads),
+    ``resource`` overrides identity fields (``region``, ``id``, ``name``, ``tags``)
+    and ``params`` the scan parameters (``allowed_regions``). ``SKIP`` means the
+    rule does not apply to the resource (``applies_when`` is false): no finding.
+    """
+
+    name: str = Field(min_length=1)
+    expect: Literal["PASS", "FAIL", "SKIP"]
+    config: dict[str, Any] = Field(default_factory=dict)
+    resource: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class RuleInfo(Strict):
+    """What a report says about a rule: identity, severity, why it matters and how to fix it.
+
+    ``findings.json`` carries this for every rule that ran, so re-rendering a saved
+    scan never depends on the rule files installed at the time.
+    """
+
     id: str = Field(pattern=r"^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$")
     title: str
     resource_type: str = Field(pattern=r"^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$")
     severity: Severity
     rationale: str
     remediation: Remediation
-    check: Check
     references: tuple[str, ...] = ()
 
     @property
@@ -143,10 +169,59 @@ class Rule(Strict):
         return self.id.split(".")[1]
 
 
+class Rule(RuleInfo):
+    """A rule as loaded from its YAML file: report metadata, the check, and examples."""
+
+    check: Check
+    examples: tuple[RuleExample, ...] = ()
+
+    def info(self) -> RuleInfo:
+        return RuleInfo(**self.model_dump(include=set(RuleInfo.model_fields)))
+
+
 class ControlRef(Strict):
     framework: str
     id: str
     title: str
+    responsibility: Responsibility
+    rationale: str
+
+
+class AppliesTo(str, Enum):
+    CUSTOMER = "customer"
+    PROVIDER = "provider"
+    BOTH = "both"
+
+
+class Checkability(str, Enum):
+    AUTOMATED = "automated"
+    PARTLY = "partly"
+    MANUAL = "manual-process"
+
+
+class Control(Strict):
+    id: str
+    title: str
+    applies_to: AppliesTo
+    checkability: Checkability
+    cloud_guidance: bool = True
+    iso27001_2022: tuple[str, ...] = ()
+    provider_evidence: str | None = None
+    notes: str | None = None
+
+
+class Catalogue(Strict):
+    framework: str
+    name: str
+    controls: tuple[Control, ...] = Field(min_length=1)
+
+    def control(self, control_id: str) -> Control | None:
+        return next((control for control in self.controls if control.id == control_id), None)
+
+
+class ControlMapping(Strict):
+    framework: str
+    control: str
     responsibility: Responsibility
     rationale: str
 
@@ -258,7 +333,21 @@ class BaselineSummary(Strict):
     resolved: tuple[ResolvedFinding, ...]
 
 
+class RuleRecord(RuleInfo):
+    """A rule that ran, as ``findings.json`` records it: its report metadata and its control mappings."""
+
+    controls: tuple[ControlMapping, ...] = ()
+
+
 class ScanResult(Strict):
+    """Everything one scan found, and everything its reports need to be rendered again later.
+
+    ``rules`` (the rules that ran, with the control mappings in force) and
+    ``catalogues`` (the ISO control catalogues) make the file self-describing:
+    ``cloudscan report`` and ``cloudscan controls --from`` read nothing else.
+    Reports of schema 1.0 lack them; readers fall back to the bundled data.
+    """
+
     schema_version: str = SCHEMA_VERSION
     scan: ScanMeta
     summary: Summary
@@ -266,6 +355,8 @@ class ScanResult(Strict):
     errors: tuple[ScanError, ...]
     waivers: tuple[WaiverStatus, ...] = ()
     baseline: BaselineSummary | None = None
+    rules: tuple[RuleRecord, ...] = ()
+    catalogues: tuple[Catalogue, ...] = ()
 
 
 def worst_first(finding: Finding) -> tuple:

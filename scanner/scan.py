@@ -1,26 +1,25 @@
-"""One scan, end to end: select rules, collect, evaluate, attach controls, summarize."""
+"""One scan, end to end, for any provider: select rules, collect, evaluate, attach controls, summarize.
+
+This module imports no cloud SDK: the provider object does, when it is loaded.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
-
-import boto3
+from typing import Any
 
 from scanner import __version__
 from scanner.engine import evaluate
 from scanner.errors import UsageError
-from scanner.mappings import controls_for, rule_maps
-from scanner.models import Rule, ScanMeta, ScanParams, ScanResult, Severity, summarize
-from scanner.providers.aws.scan import ApiSettings, scan_aws
-from scanner.providers.collector import Inventory, Progress
+from scanner.mappings import ControlIndex, catalogues, rule_maps
+from scanner.models import Rule, RuleRecord, ScanMeta, ScanParams, ScanResult, Severity, summarize
+from scanner.providers.base import Collected, Provider, ProviderInput, account_label
+from scanner.providers.collector import Progress
+from scanner.providers.registry import load_provider
 from scanner.rules import load_rules
-
-if TYPE_CHECKING:
-    from scanner.providers.azure.session import AzureSession
-    from scanner.providers.gcp.session import GcpSession
+from scanner.settings import ApiSettings
 
 
 def select_rules(
@@ -56,121 +55,49 @@ def select_rules(
     return selected
 
 
-def run_aws_scan(
-    session: boto3.Session,
+def run_scan(
+    provider: Provider | str,
+    session: Any,
+    target: ProviderInput | None = None,
     rules: Sequence[Rule] | None = None,
-    regions: list[str] | None = None,
-    max_workers: int = 8,
-    progress: Progress | None = None,
     settings: ApiSettings | None = None,
     params: ScanParams | None = None,
-    frameworks: Sequence[str] = (),
-) -> ScanResult:
-    rules = list(rules) if rules is not None else select_rules(load_rules(), "aws")
-    started = datetime.now(timezone.utc)
-    collected = scan_aws(
-        session,
-        {rule.resource_type for rule in rules},
-        regions=regions,
-        max_workers=max_workers,
-        progress=progress,
-        settings=settings,
-    )
-    return build_result(
-        "aws", collected.account, collected.regions, rules, collected.inventory, started, params, frameworks
-    )
-
-
-def run_azure_scan(
-    session: AzureSession,
-    rules: Sequence[Rule] | None = None,
-    subscriptions: list[str] | None = None,
-    all_subscriptions: bool = False,
-    max_workers: int = 8,
+    *,
     progress: Progress | None = None,
-    params: ScanParams | None = None,
     frameworks: Sequence[str] = (),
 ) -> ScanResult:
-    from scanner.providers.azure.scan import scan_azure
+    """Scan ``target`` through ``session`` with ``rules`` (default: all of the provider's rules).
 
-    rules = list(rules) if rules is not None else select_rules(load_rules(), "azure")
+    ``target`` defaults to the provider's default (the credentials' account, the
+    ``AZURE_SUBSCRIPTION_ID`` subscription, the ADC project).
+    """
+    provider = load_provider(provider) if isinstance(provider, str) else provider
+    rules = list(rules) if rules is not None else select_rules(load_rules(), provider.name)
+    settings = settings or ApiSettings()
+    target = provider.default_target(target or provider.target_model(), session)
     started = datetime.now(timezone.utc)
-    collected = scan_azure(
-        session,
-        {rule.resource_type for rule in rules},
-        subscriptions=subscriptions,
-        all_subscriptions=all_subscriptions,
-        max_workers=max_workers,
-        progress=progress,
-    )
-    return _many_accounts_result(
-        "azure", collected.subscriptions, "subscriptions", collected.inventory, rules, started, params, frameworks
-    )
-
-
-def run_gcp_scan(
-    session: GcpSession,
-    rules: Sequence[Rule] | None = None,
-    projects: list[str] | None = None,
-    folders: list[str] | None = None,
-    organizations: list[str] | None = None,
-    max_workers: int = 8,
-    progress: Progress | None = None,
-    params: ScanParams | None = None,
-    frameworks: Sequence[str] = (),
-) -> ScanResult:
-    from scanner.providers.gcp.scan import scan_gcp
-
-    rules = list(rules) if rules is not None else select_rules(load_rules(), "gcp")
-    started = datetime.now(timezone.utc)
-    collected = scan_gcp(
-        session,
-        {rule.resource_type for rule in rules},
-        projects=projects,
-        folders=folders,
-        organizations=organizations,
-        max_workers=max_workers,
-        progress=progress,
-    )
-    return _many_accounts_result(
-        "gcp", collected.projects, "projects", collected.inventory, rules, started, params, frameworks
-    )
-
-
-def _many_accounts_result(
-    provider: str,
-    accounts: Sequence[str],
-    plural: str,
-    inventory: Inventory,
-    rules: Sequence[Rule],
-    started: datetime,
-    params: ScanParams | None,
-    frameworks: Sequence[str],
-) -> ScanResult:
-    """One report over several accounts: the account is named when there is one; regions are resource locations."""
-    account = accounts[0] if len(accounts) == 1 else f"multiple-{plural}"
-    locations = sorted({resource.region for resource in inventory.resources if resource.region != "global"})
-    return build_result(provider, account, locations, rules, inventory, started, params, frameworks)
+    collected = provider.collect(session, target, {rule.resource_type for rule in rules}, settings, progress)
+    return build_result(provider, collected, rules, started, params, frameworks)
 
 
 def build_result(
-    provider: str,
-    account: str,
-    regions: Sequence[str],
+    provider: Provider,
+    collected: Collected,
     rules: Sequence[Rule],
-    inventory: Inventory,
     started: datetime,
     params: ScanParams | None = None,
     frameworks: Sequence[str] = (),
 ) -> ScanResult:
-    """Evaluate the rules over what was collected and assemble the result, whatever the provider."""
+    """Evaluate the rules over what was collected and assemble a self-describing result."""
     params = params or ScanParams()
-    findings = evaluate(rules, inventory.resources, inventory.errors, controls_for, params)
+    index = ControlIndex(catalogues().values(), {rule.id: rule_maps().get(rule.id, ()) for rule in rules})
+    inventory = collected.inventory
+    findings = evaluate(rules, inventory.resources, inventory.errors, index.controls_for, params)
     meta = ScanMeta(
         tool_version=__version__,
-        provider=provider,
-        account=account,
-        regions=tuple(regions),
+        provider=provider.name,
+        account=account_label(collected.accounts, provider.target_type),
+        regions=tuple(collected.regions),
         started=started,
         finished=datetime.now(timezone.utc),
         rules_evaluated=len(rules),
@@ -185,4 +112,9 @@ def build_result(
         summary=summarize(findings, inventory.errors),
         findings=tuple(findings),
         errors=tuple(inventory.errors),
+        rules=tuple(
+            RuleRecord(**rule.info().model_dump(), controls=index.mappings[rule.id])
+            for rule in sorted(rules, key=lambda rule: rule.id)
+        ),
+        catalogues=tuple(index.catalogues[name] for name in sorted(index.catalogues)),
     )

@@ -11,15 +11,7 @@ import os
 
 import pytest
 
-_FAKE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
+from tests.support.aws import fake_aws_env
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +19,7 @@ def fake_aws_credentials(monkeypatch):
     for name in list(os.environ):
         if name.startswith("AWS_ENDPOINT_URL") or name in ("AWS_PROFILE", "AWS_REGION"):
             monkeypatch.delenv(name, raising=False)
-    for name, value in _FAKE_AWS.items():
+    for name, value in fake_aws_env().items():
         monkeypatch.setenv(name, value)
 
 

@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 import yaml
 
 from scanner.demo import DEMO_REGIONS, plant_all
+from tests.support.aws import fake_aws_env, serve_moto
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = ROOT / "action.yml"
@@ -131,43 +131,16 @@ def test_the_gate_step_exits_with_the_scan_exit_code(action, code):
 # --- the scan step, as a runner runs it ----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def demo_endpoint():
     """A moto server on 127.0.0.1 with the demo account planted in it."""
-    from moto.server import ThreadedMotoServer
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
+    with serve_moto() as url:
         with pytest.MonkeyPatch.context() as monkeypatch:
-            for name, value in _fake_aws_env(url).items():
+            for name, value in fake_aws_env(url).items():
                 monkeypatch.setenv(name, value)
             plant_all(boto3.Session(region_name="us-east-1"), DEMO_REGIONS)
         yield url
-    finally:
-        server.stop()
-
-
-def _fake_aws_env(endpoint: str) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    }
 
 
 def _render(value: str, inputs: dict[str, str]) -> str:
@@ -207,7 +180,7 @@ def run_scan_step(
         "GITHUB_OUTPUT": str(output_file),
         "GITHUB_STEP_SUMMARY": str(summary_file),
         "RUNNER_TEMP": str(tmp_path),
-        **_fake_aws_env(endpoint),
+        **fake_aws_env(endpoint),
     }
     env.update({name: _render(str(value), inputs) for name, value in scan["env"].items()})
     process = subprocess.run(

@@ -7,24 +7,24 @@ import json
 from scanner.baseline import apply_baseline
 from scanner.gating import exit_code
 from scanner.models import Status
-from tests.support import run_cli
-from tests.test_waivers import _finding, _result
+from tests.support import aws, run_cli
+from tests.support.results import make_finding, make_result
 
 
 def test_new_unchanged_and_resolved():
-    previous = _result(
-        _finding("aws.s3.bucket_versioning_enabled", "a"),
-        _finding("aws.s3.bucket_versioning_enabled", "b"),
-        _finding("aws.s3.bucket_tls_only", "c"),
-        _finding("aws.s3.bucket_tls_only", "d"),
-        _finding("aws.s3.bucket_tls_only", "e", Status.PASS),
+    previous = make_result(
+        make_finding("aws.s3.bucket_versioning_enabled", "a"),
+        make_finding("aws.s3.bucket_versioning_enabled", "b"),
+        make_finding("aws.s3.bucket_tls_only", "c"),
+        make_finding("aws.s3.bucket_tls_only", "d"),
+        make_finding("aws.s3.bucket_tls_only", "e", Status.PASS),
     )
-    current = _result(
-        _finding("aws.s3.bucket_versioning_enabled", "a"),  # still failing
-        _finding("aws.s3.bucket_versioning_enabled", "b", Status.PASS),  # fixed
-        _finding("aws.s3.bucket_tls_only", "c", Status.ERROR),  # unknown now: not resolved
-        _finding("aws.s3.bucket_tls_only", "e"),  # newly failing
-        _finding("aws.s3.bucket_tls_only", "f"),  # new resource, failing
+    current = make_result(
+        make_finding("aws.s3.bucket_versioning_enabled", "a"),  # still failing
+        make_finding("aws.s3.bucket_versioning_enabled", "b", Status.PASS),  # fixed
+        make_finding("aws.s3.bucket_tls_only", "c", Status.ERROR),  # unknown now: not resolved
+        make_finding("aws.s3.bucket_tls_only", "e"),  # newly failing
+        make_finding("aws.s3.bucket_tls_only", "f"),  # new resource, failing
     )
     diffed = apply_baseline(current, previous, "previous.json")
     marks = {(f.rule_id, f.resource.id): f.baseline for f in diffed.findings}
@@ -44,12 +44,14 @@ def test_new_unchanged_and_resolved():
 
 
 def test_fail_on_new_only_gates_just_new_findings():
-    previous = _result(_finding("aws.s3.bucket_tls_only", "old"))
-    same = apply_baseline(_result(_finding("aws.s3.bucket_tls_only", "old")), previous, "p.json")
+    previous = make_result(make_finding("aws.s3.bucket_tls_only", "old"))
+    same = apply_baseline(make_result(make_finding("aws.s3.bucket_tls_only", "old")), previous, "p.json")
     assert exit_code(same, "low") == 1
     assert exit_code(same, "low", new_only=True) == 0
     more = apply_baseline(
-        _result(_finding("aws.s3.bucket_tls_only", "old"), _finding("aws.s3.bucket_tls_only", "new")), previous, "p"
+        make_result(make_finding("aws.s3.bucket_tls_only", "old"), make_finding("aws.s3.bucket_tls_only", "new")),
+        previous,
+        "p",
     )
     assert exit_code(more, "low", new_only=True) == 1
 
@@ -61,13 +63,12 @@ def test_rescan_of_the_same_account_against_its_baseline(monkeypatch, capsys, tm
     """The same account scanned twice: nothing new, nothing resolved, and --fail-on-new-only passes."""
     from scanner.demo import DEMO_REGIONS, demo_account
     from scanner.reports.json_report import render
-    from scanner.scan import run_aws_scan
 
     with demo_account() as session:
-        first = run_aws_scan(session, regions=DEMO_REGIONS)
+        first = aws.run(session, regions=DEMO_REGIONS)
         baseline = tmp_path / "previous.json"
         baseline.write_text(render(first))
-        second = apply_baseline(run_aws_scan(session, regions=DEMO_REGIONS), first, baseline.name)
+        second = apply_baseline(aws.run(session, regions=DEMO_REGIONS), first, baseline.name)
     assert second.baseline.new == 0 and second.baseline.resolved == ()
     assert second.baseline.unchanged == first.summary.by_status["FAIL"]
     assert exit_code(second, "low", new_only=True) == 0

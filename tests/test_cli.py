@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 
 from scanner import cli
-from tests.support import run_cli
+from tests.support import aws, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"  # the official OASIS schema, vendored
 
 
 run = run_cli
@@ -157,11 +157,10 @@ def test_sarif_declares_iso_taxonomies_and_relates_rules_to_controls(demo_report
 def test_same_account_gives_the_same_findings_in_the_same_order():
     from scanner.demo import DEMO_REGIONS, demo_account
     from scanner.reports.sarif import to_sarif
-    from scanner.scan import run_aws_scan
 
     with demo_account() as session:
-        first = run_aws_scan(session, regions=DEMO_REGIONS, max_workers=8)
-        second = run_aws_scan(session, regions=DEMO_REGIONS, max_workers=3)
+        first = aws.run(session, regions=DEMO_REGIONS, max_workers=8)
+        second = aws.run(session, regions=DEMO_REGIONS, max_workers=3)
     assert first.findings == second.findings
     assert to_sarif(first)["runs"][0]["results"] == to_sarif(second)["runs"][0]["results"]
 

@@ -8,15 +8,15 @@ from datetime import datetime, timezone
 import jsonschema
 import pytest
 
-from scanner import coverage as coverage_module
 from scanner.coverage import ControlStatus, build_coverage
 from scanner.errors import UsageError
-from scanner.mappings import Checkability, ControlMapping, catalogues, rule_maps
+from scanner.mappings import Checkability, ControlMapping, catalogues
 from scanner.models import (
     Finding,
     Remediation,
     ResourceRef,
     Responsibility,
+    RuleRecord,
     ScanMeta,
     ScanResult,
     Severity,
@@ -24,6 +24,8 @@ from scanner.models import (
     summarize,
 )
 from scanner.reports import controls_json, controls_markdown
+from scanner.result_data import with_rule_data
+from tests.support import aws
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -31,10 +33,9 @@ NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 @pytest.fixture(scope="module")
 def demo_result() -> ScanResult:
     from scanner.demo import DEMO_REGIONS, demo_account
-    from scanner.scan import run_aws_scan
 
     with demo_account() as session:
-        return run_aws_scan(session, regions=DEMO_REGIONS, max_workers=8)
+        return aws.run(session, regions=DEMO_REGIONS, max_workers=8)
 
 
 @pytest.fixture(scope="module")
@@ -76,19 +77,24 @@ def scan_result(*findings: Finding) -> ScanResult:
     return ScanResult(scan=meta, summary=summarize(findings, ()), findings=tuple(findings), errors=())
 
 
-@pytest.fixture
-def extra_mappings(monkeypatch):
-    """Map an extra rule to chosen controls (none of the real mappings reach provider or manual controls)."""
-
-    def add(rule_id: str, *targets: tuple[str, str]) -> None:
-        merged = dict(rule_maps())
-        merged[rule_id] = tuple(
+def with_mapping(result: ScanResult, rule_id: str, *targets: tuple[str, str]) -> ScanResult:
+    """``result`` recording one more rule that ran, mapped to the chosen controls (none of the real
+    mappings reach provider or manual controls)."""
+    described = with_rule_data(result)
+    provider, service, _ = rule_id.split(".")
+    record = RuleRecord(
+        id=rule_id,
+        title="Test rule",
+        resource_type=f"{provider}.{service}.thing",
+        severity=Severity.HIGH,
+        rationale="test",
+        remediation=Remediation(text="test"),
+        controls=tuple(
             ControlMapping(framework=fw, control=cid, responsibility=Responsibility.CUSTOMER, rationale="test")
             for fw, cid in targets
-        )
-        monkeypatch.setattr(coverage_module, "rule_maps", lambda: merged)
-
-    return add
+        ),
+    )
+    return described.model_copy(update={"rules": (*described.rules, record)})
 
 
 # --- the demo account -------------------------------------------------------------------------
@@ -177,19 +183,22 @@ def test_rule_selection_leaves_unscanned_controls_not_assessable(demo_result):
 # --- precedence, on hand-built results ----------------------------------------------------------
 
 
-def test_provider_control_is_inherited_even_when_a_mapped_rule_passes_or_fails(extra_mappings):
-    extra_mappings("aws.s3.test_rule", ("iso27017", "9.2.1"))
-    passing = control(build_coverage(scan_result(finding("aws.s3.test_rule", Status.PASS))), "iso27017", "9.2.1")
+def test_provider_control_is_inherited_even_when_a_mapped_rule_passes_or_fails():
+    def mapped(status: Status) -> ScanResult:
+        return with_mapping(scan_result(finding("aws.s3.test_rule", status)), "aws.s3.test_rule", ("iso27017", "9.2.1"))
+
+    passing = control(build_coverage(mapped(Status.PASS)), "iso27017", "9.2.1")
     assert passing.status is ControlStatus.INHERITED and passing.counts.PASS == 1
-    failing = control(build_coverage(scan_result(finding("aws.s3.test_rule", Status.FAIL))), "iso27017", "9.2.1")
+    failing = control(build_coverage(mapped(Status.FAIL)), "iso27017", "9.2.1")
     assert failing.status is ControlStatus.INHERITED
     assert failing.counts.FAIL == 1 and len(failing.resources) == 1
     assert failing.responsibility is Responsibility.CUSTOMER, "the mapping's annotation wins"
 
 
-def test_manual_control_never_passes(extra_mappings):
-    extra_mappings("aws.s3.test_rule", ("iso27017", "5.1.1"))
-    result = scan_result(finding("aws.s3.test_rule", Status.PASS))
+def test_manual_control_never_passes():
+    result = with_mapping(
+        scan_result(finding("aws.s3.test_rule", Status.PASS)), "aws.s3.test_rule", ("iso27017", "5.1.1")
+    )
     manual = control(build_coverage(result), "iso27017", "5.1.1")
     assert manual.status is ControlStatus.NOT_ASSESSABLE
     assert manual.rules_evaluated == ("aws.s3.test_rule",)
@@ -238,9 +247,9 @@ def test_muted_findings_never_fail_a_control():
     assert control(build_coverage(with_fail), "iso27017", "9.4.1").status is ControlStatus.FAILING
 
 
-def test_rules_of_other_providers_are_ignored(extra_mappings):
-    extra_mappings("azure.storage.test_rule", ("iso27017", "9.1.2"))
-    assert control(build_coverage(scan_result()), "iso27017", "9.1.2").rules == ()
+def test_rules_of_other_providers_are_ignored():
+    result = with_mapping(scan_result(), "azure.storage.test_rule", ("iso27017", "9.1.2"))
+    assert control(build_coverage(result), "iso27017", "9.1.2").rules == ()
 
 
 # --- the reports --------------------------------------------------------------------------------

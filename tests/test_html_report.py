@@ -1,34 +1,37 @@
 """The HTML report in a real headless Chromium: it renders, filters and stays offline.
 
 A browser is the only honest judge of "the filters work" and "nothing is fetched": the
-tests drive the Debian ``chromium`` and ``chromium-driver`` packages through Selenium,
-never letting Selenium Manager download a browser. A missing browser FAILS the test
-(CI installs them), so the report can never silently go untested.
+tests drive the Chromium and chromedriver found on ``PATH`` (Debian's ``chromium`` and
+``chromium-driver`` packages) through Selenium, never letting Selenium Manager download
+a browser. A missing browser FAILS the test (CI installs them), so the report can never
+silently go untested.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from scanner.models import ScanResult, Status
 from scanner.reports import html as html_report
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")  # the first one on PATH is used
+DRIVER = "chromedriver"
 OPEN = (Status.FAIL, Status.ERROR)  # the findings the table shows by default
 HOSTILE = '</script><script>window.pwned=1</script><img src="http://example.invalid/x.png"> a|b & <b>c</b>'
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
+    chromium = next((found for name in BROWSERS if (found := shutil.which(name))), None)
+    chromedriver = shutil.which(DRIVER)
+    missing = [what for what, found in ((" or ".join(BROWSERS), chromium), (DRIVER, chromedriver)) if found is None]
     if missing:
         pytest.fail(
-            f"headless Chromium is required for the HTML report tests but {', '.join(missing)} is missing: "
+            f"headless Chromium is required for the HTML report tests but {', '.join(missing)} is missing from PATH: "
             "run `apt-get install -y chromium chromium-driver`",
             pytrace=False,
         )
@@ -39,7 +42,7 @@ def browser(tmp_path_factory):
         pytest.fail("selenium is required for the HTML report tests: pip install selenium", pytrace=False)
 
     options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
+    options.binary_location = chromium
     for flag in (
         "--headless=new",
         "--no-sandbox",
@@ -56,7 +59,7 @@ def browser(tmp_path_factory):
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
     yield driver
     driver.quit()
 

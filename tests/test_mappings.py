@@ -1,4 +1,4 @@
-"""The ISO/IEC 27017/27018 catalogues and the AWS rule map are complete and consistent."""
+"""The ISO/IEC 27017/27018 catalogues are complete, and the rule maps cover exactly the loaded rules."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import pytest
 
 from scanner.mappings import AppliesTo, catalogues, controls_for, rule_maps, validate_mappings
+from scanner.providers.registry import declared_fields
 from scanner.rules import load_rules
 
 ISO27017_GUIDED = {
@@ -25,44 +26,15 @@ ISO27018_PII_GUIDED = {
     "9.2.1", "9.4.2", "10.1.1", "11.2.7", "12.1.4", "12.3.1", "12.4.1", "12.4.2", "13.2.1", "16.1.1", "18.2.1",
 }  # fmt: skip
 
-# The fixed AWS rule ids this map was written for. The authoritative list is the loaded rules
-# (see test_every_loaded_aws_rule_is_mapped); this one guards the map while rules are added.
-AWS_RULE_IDS = {
-    "aws.s3.account_public_access_blocked", "aws.s3.bucket_public_access_blocked",
-    "aws.s3.bucket_policy_not_public", "aws.s3.bucket_acl_not_public", "aws.s3.bucket_default_encryption",
-    "aws.s3.bucket_encryption_kms", "aws.s3.bucket_tls_only", "aws.s3.bucket_versioning_enabled",
-    "aws.s3.bucket_access_logging_enabled",
-    "aws.iam.root_mfa_enabled", "aws.iam.root_no_access_keys", "aws.iam.password_policy_strong",
-    "aws.iam.password_policy_reuse_prevention", "aws.iam.user_console_mfa_enabled",
-    "aws.iam.user_access_keys_rotated", "aws.iam.user_access_keys_used", "aws.iam.user_no_administrator_access",
-    "aws.iam.user_inline_policy_no_full_admin", "aws.iam.role_inline_policy_no_full_admin",
-    "aws.iam.group_inline_policy_no_full_admin", "aws.iam.policy_no_full_admin",
-    "aws.ec2.security_group_no_public_ssh", "aws.ec2.security_group_no_public_rdp",
-    "aws.ec2.security_group_no_public_all_ports", "aws.ec2.volume_encrypted", "aws.ec2.ebs_encryption_by_default",
-    "aws.ec2.snapshot_not_public", "aws.ec2.image_not_public", "aws.ec2.instance_imdsv2_required",
-    "aws.ec2.vpc_flow_logs_enabled",
-    "aws.rds.instance_storage_encrypted", "aws.rds.instance_not_publicly_accessible",
-    "aws.rds.instance_backup_retention", "aws.rds.instance_deletion_protection", "aws.rds.snapshot_not_public",
-    "aws.cloudtrail.multi_region_trail_logging", "aws.cloudtrail.trail_log_file_validation",
-    "aws.cloudtrail.trail_kms_encrypted", "aws.kms.key_rotation_enabled", "aws.config.recorder_enabled",
-    "aws.s3.bucket_in_allowed_region", "aws.ec2.volume_in_allowed_region", "aws.ec2.snapshot_in_allowed_region",
-    "aws.rds.instance_in_allowed_region", "aws.rds.snapshot_in_allowed_region",
-}  # fmt: skip
-
-# Rules that protect personal data (encryption, access logging, backups, identity and sign-in,
-# public exposure of data stores) must also cite ISO/IEC 27018.
-PII_RULES = {
-    "aws.s3.bucket_in_allowed_region", "aws.ec2.volume_in_allowed_region", "aws.ec2.snapshot_in_allowed_region",
-    "aws.rds.instance_in_allowed_region", "aws.rds.snapshot_in_allowed_region",
-    "aws.s3.account_public_access_blocked", "aws.s3.bucket_public_access_blocked",
-    "aws.s3.bucket_policy_not_public", "aws.s3.bucket_acl_not_public", "aws.s3.bucket_default_encryption",
-    "aws.s3.bucket_encryption_kms", "aws.s3.bucket_tls_only", "aws.s3.bucket_versioning_enabled",
-    "aws.s3.bucket_access_logging_enabled", "aws.iam.root_mfa_enabled", "aws.iam.root_no_access_keys",
-    "aws.iam.user_console_mfa_enabled", "aws.iam.password_policy_strong", "aws.iam.user_access_keys_used",
-    "aws.ec2.volume_encrypted", "aws.ec2.ebs_encryption_by_default", "aws.ec2.snapshot_not_public",
-    "aws.rds.instance_storage_encrypted", "aws.rds.instance_not_publicly_accessible",
-    "aws.rds.instance_backup_retention", "aws.rds.snapshot_not_public",
-    "aws.cloudtrail.multi_region_trail_logging", "aws.cloudtrail.trail_kms_encrypted",
+# Resource types that hold customer data (object stores, databases, disks, their snapshots and images)
+# or settings that apply to every store of a kind (S3's account-wide Block Public Access).
+# A fact about the clouds, not a list of rules: any rule on one of them that protects the data
+# (see test_rules_protecting_stored_data_also_map_to_iso27018) must cite ISO/IEC 27018 as well.
+DATA_STORES = {
+    "aws.s3.account", "aws.s3.bucket", "aws.ec2.volume", "aws.ec2.snapshot", "aws.ec2.image",
+    "aws.rds.instance", "aws.rds.snapshot",
+    "azure.storage.account", "azure.sql.server", "azure.compute.disk",
+    "gcp.storage.bucket", "gcp.sql.instance", "gcp.compute.disk",
 }  # fmt: skip
 
 ISO27001_2022_ID = re.compile(r"^A\.([5-8])\.(\d{1,2})$")
@@ -134,20 +106,43 @@ def test_mappings_validate_cleanly():
     assert validate_mappings() == []
 
 
-def test_every_expected_aws_rule_maps_to_iso27017():
-    maps = rule_maps()
-    assert len(AWS_RULE_IDS) == 45
-    missing = sorted(
-        rule_id for rule_id in AWS_RULE_IDS if not any(m.framework == "iso27017" for m in maps.get(rule_id, ()))
-    )
-    assert missing == []
-    unknown = sorted(rule_id for rule_id in maps if rule_id.startswith("aws.") and rule_id not in AWS_RULE_IDS)
+def _frameworks(rule_id: str) -> set[str]:
+    return {mapping.framework for mapping in rule_maps().get(rule_id, ())}
+
+
+def test_data_stores_are_declared_resource_types():
+    unknown = sorted(resource_type for resource_type in DATA_STORES if declared_fields(resource_type) is None)
     assert unknown == []
 
 
-def test_rules_protecting_personal_data_also_map_to_iso27018():
-    maps = rule_maps()
-    missing = sorted(rule_id for rule_id in PII_RULES if not any(m.framework == "iso27018" for m in maps[rule_id]))
+def test_rules_protecting_stored_data_also_map_to_iso27018():
+    """A rule on a data store whose ISO/IEC 27017 control is one 27018 also covers must cite 27018.
+
+    Both sides are read from data: the rule's resource type, its 27017 controls from the
+    mapping files, and the controls the 27018 catalogue lists. A rule on a data store about
+    operating it rather than protecting its contents (e.g. a CLD.12.1.5 safeguard on
+    administrative operations) is not held to this.
+    """
+    covered_by_27018 = {control.id for control in catalogues()["iso27018"].controls}
+    missing = []
+    for rule in load_rules():
+        if rule.resource_type not in DATA_STORES:
+            continue
+        controls = {m.control for m in rule_maps().get(rule.id, ()) if m.framework == "iso27017"}
+        if controls & covered_by_27018 and "iso27018" not in _frameworks(rule.id):
+            missing.append(rule.id)
+    assert missing == []
+
+
+def test_data_residency_rules_map_to_the_27018_location_control():
+    """Rules that read the allowed-regions parameter are about where PII is stored: 27018 A.12.1."""
+    residency = [rule for rule in load_rules() if "params.allowed_regions" in rule.check.fields]
+    assert residency, "no rule reads params.allowed_regions"
+    missing = sorted(
+        rule.id
+        for rule in residency
+        if not any(m.framework == "iso27018" and m.control == "A.12.1" for m in rule_maps().get(rule.id, ()))
+    )
     assert missing == []
 
 

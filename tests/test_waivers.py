@@ -9,57 +9,12 @@ import pytest
 
 from scanner.errors import UsageError
 from scanner.gating import exit_code
-from scanner.models import (
-    Finding,
-    Remediation,
-    ResourceRef,
-    ScanMeta,
-    ScanResult,
-    Severity,
-    Status,
-    summarize,
-)
+from scanner.models import Status
 from scanner.waivers import apply_waivers, load_waivers
 from tests.support import run_cli
+from tests.support.results import make_finding, make_result
 
-TODAY = date(2026, 11, 28)
-
-
-def _finding(rule_id: str, resource_id: str, status: Status = Status.FAIL, **resource) -> Finding:
-    ref = ResourceRef(
-        provider="aws",
-        account=resource.pop("account", "111122223333"),
-        region=resource.pop("region", "eu-west-1"),
-        type="aws.s3.bucket",
-        id=resource_id,
-        arn=f"arn:aws:s3:::{resource_id}",
-        tags=resource.pop("tags", {}),
-    )
-    return Finding(
-        rule_id=rule_id,
-        title="t",
-        status=status,
-        severity=Severity.HIGH,
-        message="m",
-        resource=ref,
-        evidence={},
-        remediation=Remediation(text="fix"),
-        fingerprint=Finding.fingerprint_for(rule_id, ref),
-    )
-
-
-def _result(*findings: Finding) -> ScanResult:
-    meta = ScanMeta(
-        tool_version="0",
-        provider="aws",
-        account="111122223333",
-        regions=("eu-west-1",),
-        started=TODAY.isoformat() + "T00:00:00Z",
-        finished=TODAY.isoformat() + "T00:01:00Z",
-        rules_evaluated=1,
-        resources_scanned=len(findings),
-    )
-    return ScanResult(scan=meta, summary=summarize(findings, ()), findings=findings, errors=())
+TODAY = date(2026, 11, 28)  # the day make_result's scan ran (SCAN_DAY)
 
 
 def _waivers(tmp_path, text: str):
@@ -93,11 +48,11 @@ waivers:
 
 def test_active_waiver_mutes_matching_fails_only(tmp_path):
     waivers = _waivers(tmp_path, WAIVERS)
-    result = _result(
-        _finding("aws.s3.bucket_policy_not_public", "site-www", tags={"purpose": "website"}),
-        _finding("aws.s3.bucket_acl_not_public", "site-www", Status.PASS, tags={"purpose": "website"}),
-        _finding("aws.s3.bucket_policy_not_public", "site-blog", Status.ERROR, tags={"purpose": "website"}),
-        _finding("aws.s3.bucket_policy_not_public", "site-untagged"),
+    result = make_result(
+        make_finding("aws.s3.bucket_policy_not_public", "site-www", tags={"purpose": "website"}),
+        make_finding("aws.s3.bucket_acl_not_public", "site-www", Status.PASS, tags={"purpose": "website"}),
+        make_finding("aws.s3.bucket_policy_not_public", "site-blog", Status.ERROR, tags={"purpose": "website"}),
+        make_finding("aws.s3.bucket_policy_not_public", "site-untagged"),
     )
     muted = {(f.rule_id, f.resource.id): f for f in apply_waivers(result, waivers, TODAY).findings}
     www = muted[("aws.s3.bucket_policy_not_public", "site-www")]
@@ -114,7 +69,7 @@ def test_active_waiver_mutes_matching_fails_only(tmp_path):
 
 def test_expired_waiver_stops_muting_and_stale_waiver_is_reported(tmp_path):
     waivers = _waivers(tmp_path, WAIVERS)
-    result = apply_waivers(_result(_finding("aws.s3.bucket_versioning_enabled", "archive")), waivers, TODAY)
+    result = apply_waivers(make_result(make_finding("aws.s3.bucket_versioning_enabled", "archive")), waivers, TODAY)
     (finding,) = result.findings
     assert finding.status is Status.FAIL and finding.waiver is None
     states = {w.id: (w.state, w.matched) for w in result.waivers}
@@ -124,7 +79,7 @@ def test_expired_waiver_stops_muting_and_stale_waiver_is_reported(tmp_path):
 
 def test_muted_findings_never_fail_a_run(tmp_path):
     waivers = _waivers(tmp_path, WAIVERS)
-    result = _result(_finding("aws.s3.bucket_policy_not_public", "site-www", tags={"purpose": "website"}))
+    result = make_result(make_finding("aws.s3.bucket_policy_not_public", "site-www", tags={"purpose": "website"}))
     assert exit_code(result, "low") == 1
     muted = apply_waivers(result, waivers, TODAY)
     assert muted.summary.by_status["MUTED"] == 1
@@ -133,7 +88,7 @@ def test_muted_findings_never_fail_a_run(tmp_path):
 
 def test_waiver_valid_through_its_expiry_day(tmp_path):
     waivers = _waivers(tmp_path, WAIVERS)
-    result = _result(_finding("aws.s3.bucket_versioning_enabled", "archive"))
+    result = make_result(make_finding("aws.s3.bucket_versioning_enabled", "archive"))
     assert apply_waivers(result, waivers, date(2026, 11, 27)).findings[0].status is Status.MUTED
     assert apply_waivers(result, waivers, date(2026, 11, 28)).findings[0].status is Status.FAIL
 

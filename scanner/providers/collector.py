@@ -47,6 +47,9 @@ class Transport(Protocol):
 
 @dataclass
 class Inventory:
+    """What a collection found. ``api_calls`` counts the calls the collection itself made; calls a
+    provider makes before it (identity, region or project discovery) are the provider's to add."""
+
     resources: list[Resource] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     api_calls: int = 0
@@ -67,17 +70,25 @@ def _element_item(element: Any, raw: dict[str, Any]) -> Any:
 
 
 class Collector:
+    """Collects one account's declared resource types.
+
+    ``partition`` is AWS's (``aws``, ``aws-cn``, ``aws-us-gov``), for the ARN
+    templates of its declarations; other providers have no such notion and leave
+    it None.
+    """
+
     def __init__(
         self,
         transport: Transport,
         account: str,
-        partition: str,
         regions: list[str],
         global_region: str,
         specs: Iterable[ResourceSpec],
         aggregates: Iterable[Aggregate] = (),
         max_workers: int = 8,
         progress: Progress | None = None,
+        *,
+        partition: str | None = None,
     ):
         self.transport = transport
         self.account = account
@@ -91,6 +102,9 @@ class Collector:
 
     def collect(self) -> Inventory:
         inventory = Inventory()
+        # A transport's counter may span several collections (Azure's session counts for every subscription,
+        # GCP's transport serves every project): count this run's calls only.
+        calls_before = self.transport.api_calls
         listing_tasks = [
             (spec, region)
             for spec in self.specs
@@ -107,7 +121,7 @@ class Collector:
         inventory.resources.extend(self._aggregate(inventory))
         inventory.resources.sort(key=lambda resource: (resource.type, resource.region, resource.id))
         inventory.errors.sort(key=lambda error: (error.service, error.region, error.operation))
-        inventory.api_calls = self.transport.api_calls
+        inventory.api_calls = self.transport.api_calls - calls_before
         return inventory
 
     # -- phase 1 -------------------------------------------------------------
@@ -157,11 +171,8 @@ class Collector:
                 for provided in detail.provides:
                     unavailable.setdefault(provided, f"{detail.call.operation} failed: {failure}")
         item = Item(raw=raw, details=details, lookups=listed.lookups, context=context)
-        config = spec.normalize(item)
-        if set(config) != set(spec.fields):
-            raise RuntimeError(
-                f"{spec.type}: normalize returned {sorted(config)} but the spec declares {sorted(spec.fields)}"
-            )
+        # Its keys are spec.fields by construction; tests/test_specs.py proves it for every declaration.
+        config = spec.config(item)
         region = config.get(spec.region_field) if spec.region_field else None
         resource_id = str(resolve(spec.id, raw, context))
         return Resource(
@@ -230,7 +241,6 @@ class Collector:
 def collect_accounts(
     accounts: Iterable[str],
     transport_for: Callable[[str], Transport],
-    partition: str,
     specs: Iterable[ResourceSpec],
     aggregates: Iterable[Aggregate],
     max_workers: int = 8,
@@ -239,16 +249,16 @@ def collect_accounts(
     """Collect the same declarations from several accounts (subscriptions, projects), one after another.
 
     These providers list per account rather than per region, so each account is
-    one ``global`` scope; the accounts' inventories are merged into one.
+    one ``global`` scope; the accounts' inventories are merged into one, their
+    API calls summed (each collection counts its own, so a counter shared by
+    all accounts, as Azure's and GCP's are, is not counted twice).
     """
     specs, aggregates = list(specs), list(aggregates)
     inventory = Inventory()
     for account in sorted(set(accounts)):
         transport = transport_for(account)
-        found = Collector(
-            transport, account, partition, [GLOBAL], GLOBAL, specs, aggregates, max_workers, progress
-        ).collect()
+        found = Collector(transport, account, [GLOBAL], GLOBAL, specs, aggregates, max_workers, progress).collect()
         inventory.resources.extend(found.resources)
         inventory.errors.extend(found.errors)
-        inventory.api_calls = found.api_calls
+        inventory.api_calls += found.api_calls
     return inventory

@@ -1,4 +1,9 @@
-"""Discovering resource-type declarations: every provider keeps one module per service.
+"""The providers cloudscan knows, and the resource-type declarations of each.
+
+``PROVIDERS`` is the single list of providers: the CLI's choices, the GitHub
+Action's input check and the tests all read it. A provider object is imported
+only when asked for (``load_provider``), so listing providers never imports a
+cloud SDK, and a provider whose optional extra is missing fails with one line.
 
 Each module in a provider's ``services`` package exposes ``SPECS`` (and, for
 account-level facts, ``AGGREGATES``); they are discovered, not listed, so adding
@@ -12,9 +17,32 @@ import pkgutil
 from dataclasses import dataclass
 from functools import cache
 
+from scanner.errors import UsageError
+from scanner.providers.base import MissingExtra, Provider
 from scanner.providers.spec import Aggregate, ResourceSpec
 
 PROVIDERS = ("aws", "azure", "gcp")
+# The pip extra each provider's SDKs come with (None: installed with cloudscan itself).
+EXTRAS: dict[str, str | None] = {"aws": None, "azure": "azure", "gcp": "gcp"}
+# Modules whose absence means "the extra is not installed" (checked on every load, before the provider module).
+_EXTRA_MODULES = {
+    "aws": ("boto3", "botocore"),
+    "azure": ("azure.core", "azure.identity", "azure.mgmt.resource"),
+    "gcp": ("google.auth", "google.cloud.compute_v1", "googleapiclient", "httplib2"),
+}
+_LABELS = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud"}
+
+
+def load_provider(name: str) -> Provider:
+    """The provider object of ``scanner.providers.<name>.provider``; ``MissingExtra`` if its SDKs are absent."""
+    if name not in PROVIDERS:
+        raise UsageError(f"unknown provider {name!r} (choose from {', '.join(PROVIDERS)})")
+    for required in _EXTRA_MODULES[name]:
+        try:
+            importlib.import_module(required)
+        except ImportError:
+            raise MissingExtra(name, _LABELS[name], EXTRAS[name], required) from None
+    return importlib.import_module(f"scanner.providers.{name}.provider").PROVIDER
 
 
 @dataclass(frozen=True)

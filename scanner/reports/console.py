@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from scanner.coverage import Coverage
 from scanner.models import ScanResult, Severity, Status
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -15,7 +16,9 @@ _TOP_RULES = 10
 _ERRORS_SHOWN = 10
 
 
-def print_summary(console: Console, result: ScanResult, written: list[Path], fail_on: str, exit_code: int) -> None:
+def print_summary(
+    console: Console, result: ScanResult, coverage: Coverage, written: list[Path], fail_on: str, exit_code: int
+) -> None:
     scan = result.scan
     console.print(
         f"[bold]cloudscan[/] {scan.provider} account [bold]{scan.account}[/] · {len(scan.regions)} region(s) · "
@@ -68,7 +71,7 @@ def print_summary(console: Console, result: ScanResult, written: list[Path], fai
             )
         if len(result.errors) > _ERRORS_SHOWN:
             console.print(f"  … and {len(result.errors) - _ERRORS_SHOWN} more in the report")
-    _print_control_summary(console, result, written)
+    _print_control_summary(console, coverage, written)
     _print_waivers(console, result)
     if result.baseline is not None:
         baseline = result.baseline
@@ -81,11 +84,9 @@ def print_summary(console: Console, result: ScanResult, written: list[Path], fai
     console.print(f"Exit code {exit_code} (--fail-on {fail_on})", markup=False, highlight=False)
 
 
-def _print_control_summary(console: Console, result: ScanResult, written: list[Path]) -> None:
+def _print_control_summary(console: Console, coverage: Coverage, written: list[Path]) -> None:
     """One line per framework: how many controls this scan shows failing."""
-    from scanner.coverage import build_coverage
-
-    for framework in build_coverage(result).frameworks:
+    for framework in coverage.frameworks:
         counts = framework.summary.by_status
         console.print(
             f"{framework.name}: [bold red]{counts['failing']}[/] of {framework.summary.total} controls failing, "
@@ -127,12 +128,10 @@ _COVERAGE_STYLE = {
 }
 
 
-def print_coverage(console: Console, result: ScanResult, written: list[Path]) -> None:
+def print_coverage(console: Console, coverage: Coverage, written: list[Path]) -> None:
     """Per framework: control counts by status, then the failing controls."""
-    from scanner.coverage import build_coverage
-
-    coverage = build_coverage(result)
-    console.print(f"[bold]Control coverage[/] · {result.scan.provider} account [bold]{result.scan.account}[/]")
+    scan = coverage.scan
+    console.print(f"[bold]Control coverage[/] · {scan.provider} account [bold]{scan.account}[/]")
     for framework in coverage.frameworks:
         counts = ", ".join(
             f"[{_COVERAGE_STYLE.get(status, '')}]{count} {status}[/]"

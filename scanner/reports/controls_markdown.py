@@ -25,8 +25,8 @@ RESPONSIBILITY_DESCRIPTIONS = {
 }
 
 
-def render(result: ScanResult) -> str:
-    return render_coverage(build_coverage(result))
+def render(result: ScanResult, coverage: Coverage | None = None) -> str:
+    return render_coverage(coverage or build_coverage(result))
 
 
 def render_coverage(coverage: Coverage) -> str:

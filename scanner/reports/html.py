@@ -31,9 +31,10 @@ ROWS_PER_PAGE = 500  # findings rendered at once; "Show more" adds as many again
 MAX_LIST = 100  # server-rendered lists (resolved findings, errors, waivers)
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, coverage: Coverage | None = None) -> str:
+    """The page; ``coverage`` is the scan's control coverage when the caller has built it already."""
     scan = result.scan
-    coverage = build_coverage(result)
+    coverage = coverage or build_coverage(result)
     title = f"cloudscan: {scan.provider} account {scan.account}"
     seconds = (scan.finished - scan.started).total_seconds()
     subtitle = (

@@ -10,9 +10,11 @@ from pydantic import ValidationError
 
 from scanner.datafile import first_error
 from scanner.errors import UsageError
-from scanner.models import ScanResult
+from scanner.models import SCHEMA_MAJOR, SCHEMA_VERSION, ScanResult
 
 SCHEMA_FILE = "findings.schema.json"
+# Names the major version: a reader of findings-1 can read every 1.x report.
+SCHEMA_ID = f"urn:cloudscan:schema:findings:{SCHEMA_MAJOR}"
 
 
 def render(result: ScanResult) -> str:
@@ -20,11 +22,28 @@ def render(result: ScanResult) -> str:
 
 
 def read_report(path: Path) -> ScanResult:
-    """Read a saved findings.json back (for re-rendering, control coverage and baselines)."""
+    """Read a saved findings.json back (for re-rendering, control coverage and baselines).
+
+    A report of an unknown major schema version is refused rather than misread.
+    """
     try:
-        return ScanResult.model_validate_json(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a cloudscan findings report: not UTF-8 text") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not a cloudscan findings report: invalid JSON: {exc.msg}") from None
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if isinstance(version, str) and version.split(".")[0] != SCHEMA_MAJOR:
+        raise UsageError(
+            f"{path} has findings schema version {version}; this cloudscan reads {SCHEMA_MAJOR}.x "
+            f"(version {SCHEMA_VERSION})"
+        )
+    try:
+        return ScanResult.model_validate(raw)
     except ValidationError as exc:
         location, message = first_error(exc)
         where = ".".join(str(part) for part in location) or "(root)"
@@ -36,6 +55,7 @@ def json_schema() -> dict[str, Any]:
     schema = ScanResult.model_json_schema(mode="serialization")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
         **schema,
         "title": "cloudscan findings report",
         "description": "The JSON report written by `cloudscan scan` (findings.json).",

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from scanner.coverage import ControlStatus, build_coverage
+from scanner.coverage import ControlStatus, Coverage, build_coverage
 from scanner.models import Finding, ScanResult, Severity, Status, worst_first
 
 # Caps on each list; findings.json has everything.
@@ -32,15 +32,18 @@ _SPECIAL = set("\\`*_[]<>|~&#!")
 _RULE_ID = re.compile(r"[a-z0-9_.]{1,100}")
 
 
-def render(result: ScanResult, *, limit: int = MAX_FINDINGS) -> str:
-    """The report; ``limit`` caps the finding tables (new, resolved, failing findings)."""
+def render(result: ScanResult, coverage: Coverage | None = None, *, limit: int = MAX_FINDINGS) -> str:
+    """The report; ``limit`` caps the finding tables (new, resolved, failing findings).
+
+    ``coverage`` is the scan's control coverage when the caller has built it already.
+    """
     lines = _header(result)
     lines += _incomplete(result)
     lines += _summary(result)
     if result.baseline is not None:
         lines += _baseline(result, limit)
     lines += _top_rules(result)
-    lines += _controls(result)
+    lines += _controls(coverage or build_coverage(result))
     lines += _failing_findings(result, limit)
     lines += _errors(result)
     lines += _waivers(result)
@@ -137,9 +140,9 @@ def _top_rules(result: ScanResult) -> list[str]:
     return lines + _more(len(ordered) - MAX_RULES)
 
 
-def _controls(result: ScanResult) -> list[str]:
+def _controls(coverage: Coverage) -> list[str]:
     lines = ["### Failing controls", ""]
-    for framework in build_coverage(result).frameworks:
+    for framework in coverage.frameworks:
         failing = [c for c in framework.controls if c.status is ControlStatus.FAILING]
         lines += [f"**{_text(framework.name)}**: {len(failing)} of {framework.summary.total} controls failing", ""]
         if not failing:

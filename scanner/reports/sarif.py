@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import quote
 
 from scanner import __version__
-from scanner.mappings import Catalogue, catalogues, controls_for
-from scanner.models import Finding, Rule, ScanResult, Severity, Status
-from scanner.rules import load_rules
+from scanner.mappings import Catalogue, ControlIndex
+from scanner.models import Finding, RuleInfo, ScanResult, Severity, Status
+from scanner.result_data import control_index, rule_records
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "cloudscanFinding/v1"
@@ -43,11 +43,12 @@ def render(result: ScanResult, statuses: tuple[Status, ...] = (Status.FAIL,)) ->
 
 def to_sarif(result: ScanResult, statuses: tuple[Status, ...] = (Status.FAIL,)) -> dict[str, Any]:
     """Build the SARIF log; by default only FAIL findings become results."""
-    rules_by_id = {rule.id: rule for rule in load_rules()}
+    rules_by_id = rule_records(result)
+    controls = control_index(result)
     reported = [finding for finding in result.findings if finding.status in statuses]
     rule_ids = sorted({finding.rule_id for finding in result.findings} & set(rules_by_id))
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
-    frameworks = sorted(catalogues())
+    frameworks = sorted(controls.catalogues)
     taxonomy_index = {framework: position for position, framework in enumerate(frameworks)}
     run: dict[str, Any] = {
         "tool": {
@@ -55,14 +56,14 @@ def to_sarif(result: ScanResult, statuses: tuple[Status, ...] = (Status.FAIL,)) 
                 "name": "cloudscan",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [_rule_descriptor(rules_by_id[rule_id], taxonomy_index) for rule_id in rule_ids],
+                "rules": [_rule_descriptor(rules_by_id[rule_id], controls, taxonomy_index) for rule_id in rule_ids],
                 "supportedTaxonomies": [
-                    {"name": catalogues()[framework].name, "index": index}
+                    {"name": controls.catalogues[framework].name, "index": index}
                     for framework, index in taxonomy_index.items()
                 ],
             }
         },
-        "taxonomies": [_taxonomy(catalogues()[framework]) for framework in frameworks],
+        "taxonomies": [_taxonomy(controls.catalogues[framework]) for framework in frameworks],
         "automationDetails": {"id": f"cloudscan/{result.scan.provider}/{result.scan.account}/"},
         "invocations": [_invocation(result)],
         "results": [_result(finding, index.get(finding.rule_id)) for finding in reported],
@@ -103,25 +104,25 @@ def _taxonomy(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def _relationships(rule: Rule, taxonomy_index: dict[str, int]) -> list[dict[str, Any]]:
+def _relationships(rule: RuleInfo, controls: ControlIndex, taxonomy_index: dict[str, int]) -> list[dict[str, Any]]:
     return [
         {
             "target": {
                 "id": control.id,
                 "toolComponent": {
-                    "name": catalogues()[control.framework].name,
+                    "name": controls.catalogues[control.framework].name,
                     "index": taxonomy_index[control.framework],
                 },
             },
             "kinds": ["relevant"],
             "description": {"text": f"{control.responsibility.value}: {control.rationale}"},
         }
-        for control in controls_for(rule.id)
+        for control in controls.controls_for(rule.id)
         if control.framework in taxonomy_index
     ]
 
 
-def _rule_descriptor(rule: Rule, taxonomy_index: dict[str, int]) -> dict[str, Any]:
+def _rule_descriptor(rule: RuleInfo, controls: ControlIndex, taxonomy_index: dict[str, int]) -> dict[str, Any]:
     remediation = rule.remediation
     lines = [f"**{rule.title}**", "", rule.rationale, "", f"**Remediation:** {remediation.text}"]
     if remediation.console:
@@ -145,14 +146,14 @@ def _rule_descriptor(rule: Rule, taxonomy_index: dict[str, int]) -> dict[str, An
                 "security",
                 rule.provider,
                 f"{rule.provider}-{rule.service}",
-                *(f"{control.framework}:{control.id}" for control in controls_for(rule.id)),
+                *(f"{control.framework}:{control.id}" for control in controls.controls_for(rule.id)),
             ],
             "precision": "high",
         },
     }
     if remediation.url:
         descriptor["helpUri"] = remediation.url
-    relationships = _relationships(rule, taxonomy_index)
+    relationships = _relationships(rule, controls, taxonomy_index)
     if relationships:
         descriptor["relationships"] = relationships
     return descriptor

@@ -7,7 +7,6 @@ with AWS's own error shapes (or not at all).
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,28 +18,11 @@ from moto.core import set_initial_no_auth_action_count
 
 from scanner.gating import EXIT_INCOMPLETE, exit_code
 from scanner.models import Status
-from scanner.providers.aws.scan import ApiSettings
 from scanner.rules import load_rules
-from scanner.scan import run_aws_scan, select_rules
+from scanner.scan import select_rules
+from tests.support.aws import restricted_session, run
 
 S3_RULES = [rule for rule in load_rules() if rule.id.startswith("aws.s3.")]
-
-
-def _auditor_session(admin: boto3.Session, actions: list[str]) -> boto3.Session:
-    """A user allowed only ``actions``; moto enforces its policy like IAM does."""
-    iam = admin.client("iam")
-    iam.create_user(UserName="auditor")
-    iam.put_user_policy(
-        UserName="auditor",
-        PolicyName="limited",
-        PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
-        ),
-    )
-    key = iam.create_access_key(UserName="auditor")["AccessKey"]
-    return boto3.Session(
-        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name="us-east-1"
-    )
 
 
 # set-up makes 5 calls as the (unrestricted) root before enforcement starts
@@ -48,8 +30,8 @@ def _auditor_session(admin: boto3.Session, actions: list[str]) -> boto3.Session:
 def _scan_with_permissions(actions: list[str]):
     admin = boto3.Session(region_name="us-east-1")
     admin.client("s3").create_bucket(Bucket="data-bucket")
-    session = _auditor_session(admin, actions)
-    return run_aws_scan(session, rules=S3_RULES, regions=["us-east-1"], max_workers=2)
+    session = restricted_session(admin, actions)
+    return run(session, S3_RULES, regions=["us-east-1"], max_workers=2)
 
 
 def test_denied_detail_calls_become_error_findings_not_passes():
@@ -116,11 +98,8 @@ def _bucket_rules():
 
 
 def test_throttling_is_retried_then_reported(fake_s3):
-    result = run_aws_scan(
-        boto3.Session(region_name="us-east-1"),
-        rules=_bucket_rules(),
-        regions=["us-east-1"],
-        settings=ApiSettings(max_attempts=3, timeout=5),
+    result = run(
+        boto3.Session(region_name="us-east-1"), _bucket_rules(), regions=["us-east-1"], max_attempts=3, timeout=5
     )
     assert fake_s3.requests >= 3, "botocore retried the throttled call"
     (error,) = result.errors
@@ -131,11 +110,8 @@ def test_throttling_is_retried_then_reported(fake_s3):
 
 def test_timeout_is_reported(fake_s3):
     fake_s3.slow = True
-    result = run_aws_scan(
-        boto3.Session(region_name="us-east-1"),
-        rules=_bucket_rules(),
-        regions=["us-east-1"],
-        settings=ApiSettings(max_attempts=1, timeout=0.5),
+    result = run(
+        boto3.Session(region_name="us-east-1"), _bucket_rules(), regions=["us-east-1"], max_attempts=1, timeout=0.5
     )
     (error,) = result.errors
     assert error.code == "Timeout"
@@ -150,9 +126,9 @@ MOTO_S3_ACTION_NAMES = ["s3:ListBucket", "s3:GetPublicAccessBlock"]
 
 
 @set_initial_no_auth_action_count(0)
-def _enforced_scan(session: boto3.Session, **kwargs):
+def _enforced_scan(session: boto3.Session, rules=None, **kwargs):
     """Scan with moto enforcing IAM policies from the first call on."""
-    return run_aws_scan(session, **kwargs)
+    return run(session, rules, **kwargs)
 
 
 def test_documented_least_privilege_policy_is_enough():
@@ -163,7 +139,7 @@ def test_documented_least_privilege_policy_is_enough():
     with mock_aws():
         admin = boto3.Session(region_name="us-east-1")
         plant_all(admin, DEMO_REGIONS)
-        auditor = _auditor_session(admin, policy_document()["Statement"][0]["Action"] + MOTO_S3_ACTION_NAMES)
+        auditor = restricted_session(admin, policy_document()["Statement"][0]["Action"] + MOTO_S3_ACTION_NAMES)
         result = _enforced_scan(auditor, regions=DEMO_REGIONS)
     assert result.errors == ()
     assert [f for f in result.findings if f.status is Status.ERROR] == []
@@ -179,9 +155,9 @@ def test_a_denied_per_key_call_only_affects_the_rule_that_needs_it():
         iam.create_user(UserName="alice")
         iam.create_access_key(UserName="alice")
         actions = [a for a in policy_document()["Statement"][0]["Action"] if a != "iam:GetAccessKeyLastUsed"]
-        auditor = _auditor_session(admin, actions)
+        auditor = restricted_session(admin, actions)
         rules = select_rules(load_rules(), "aws", include=["aws.iam.user_access_keys_*"])
-        result = _enforced_scan(auditor, rules=rules, regions=["us-east-1"])
+        result = _enforced_scan(auditor, rules, regions=["us-east-1"])
     statuses = {f.rule_id: f for f in result.findings if f.resource.id == "alice"}
     assert statuses["aws.iam.user_access_keys_rotated"].status is Status.PASS
     used = statuses["aws.iam.user_access_keys_used"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scanner.demo import DEMO_REGIONS, demo_account
-from scanner.scan import run_aws_scan
+from tests.support.aws import run
 
 READ_ONLY = re.compile(r"^(List|Describe|Get|Head|Lookup|Search|BatchGet)[A-Z]")
 
@@ -14,7 +14,7 @@ def test_full_demo_scan_calls_only_read_only_operations():
     with demo_account() as session:
         called: set[str] = set()
         session.events.register("before-call", lambda model, **_: called.add(model.name))
-        result = run_aws_scan(session, regions=DEMO_REGIONS)
+        result = run(session, regions=DEMO_REGIONS)
     assert result.findings, "the scan did real work"
     assert len(called) >= 10
     writes = sorted(name for name in called if not READ_ONLY.match(name))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import boto3
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
 from scanner.models import Status
-from tests.aws.conftest import finding, scan, status_of
+from tests.support.aws import restricted_session, scan
+from tests.support.results import finding, status_of
 
 VALIDATION = "aws.cloudtrail.trail_log_file_validation"
 KMS = "aws.cloudtrail.trail_kms_encrypted"
@@ -94,20 +93,8 @@ def _scan_without_trail_status():
     ct = admin.client("cloudtrail")
     ct.create_trail(Name="global-trail", S3BucketName=bucket, IsMultiRegionTrail=True)
     ct.start_logging(Name="global-trail")
-    iam = admin.client("iam")
-    iam.create_user(UserName="auditor")
     allowed = ["sts:GetCallerIdentity", "cloudtrail:DescribeTrails"]
-    iam.put_user_policy(
-        UserName="auditor",
-        PolicyName="no-trail-status",
-        PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": allowed, "Resource": "*"}]}
-        ),
-    )
-    key = iam.create_access_key(UserName="auditor")["AccessKey"]
-    auditor = boto3.Session(
-        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name="us-east-1"
-    )
+    auditor = restricted_session(admin, allowed, policy_name="no-trail-status")
     return scan(auditor, ACCOUNT, VALIDATION)
 
 

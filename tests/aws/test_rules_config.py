@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from scanner.models import Status
-from tests.aws.conftest import finding, scan
+from tests.support.aws import scan
+from tests.support.results import finding
 
 RULE = "aws.config.recorder_enabled"
 ROLE = "arn:aws:iam::123456789012:role/config-recorder"

@@ -7,7 +7,8 @@ look findings up by the ids they created.
 from __future__ import annotations
 
 from scanner.models import Status
-from tests.aws.conftest import REGION, finding, scan, status_of
+from tests.support.aws import REGION, inventory, scan
+from tests.support.results import finding, status_of
 
 WORLD = [{"CidrIp": "0.0.0.0/0"}]
 WORLD_V6 = [{"CidrIpv6": "::/0"}]
@@ -205,12 +206,10 @@ def test_instance_imdsv2_required(aws):
 
 
 def test_instance_config_never_holds_user_data(aws):
-    from scanner.providers.aws.scan import scan_aws
-
     ec2 = aws.client("ec2")
     ec2.run_instances(ImageId=_ami(ec2), MinCount=1, MaxCount=1, UserData="demo-user-data-marker")
-    inventory = scan_aws(aws, ["aws.ec2.instance"], regions=[REGION]).inventory
-    instances = [resource for resource in inventory.resources if resource.type == "aws.ec2.instance"]
+    collected = inventory(aws, ["aws.ec2.instance"], regions=[REGION])
+    instances = [resource for resource in collected.resources if resource.type == "aws.ec2.instance"]
     assert len(instances) == 1
     assert "marker" not in instances[0].model_dump_json()
     assert instances[0].config["http_tokens"] == "optional"

@@ -16,7 +16,8 @@ from scanner.demo.iam import (
     mark_access_key_used,
 )
 from scanner.models import Status
-from tests.aws.conftest import finding, scan, status_of
+from tests.support.aws import scan
+from tests.support.results import finding, status_of
 
 PASSWORD = "DemoOnly-NotASecret-1"
 STRONG_POLICY = {

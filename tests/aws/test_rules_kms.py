@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import boto3
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
 from scanner.models import Status
-from tests.aws.conftest import finding, scan
+from tests.support.aws import restricted_session, scan
+from tests.support.results import finding
 
 RULE = "aws.kms.key_rotation_enabled"
 
@@ -59,20 +58,8 @@ def _scan_without_rotation_permission():
     kms = admin.client("kms")
     signing = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     symmetric = kms.create_key()["KeyMetadata"]["KeyId"]
-    iam = admin.client("iam")
-    iam.create_user(UserName="auditor")
     allowed = ["sts:GetCallerIdentity", "kms:ListKeys", "kms:DescribeKey", "kms:ListResourceTags"]
-    iam.put_user_policy(
-        UserName="auditor",
-        PolicyName="no-rotation-status",
-        PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": allowed, "Resource": "*"}]}
-        ),
-    )
-    key = iam.create_access_key(UserName="auditor")["AccessKey"]
-    auditor = boto3.Session(
-        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name="us-east-1"
-    )
+    auditor = restricted_session(admin, allowed, policy_name="no-rotation-status")
     return signing, symmetric, scan(auditor, RULE)
 
 

@@ -1,13 +1,12 @@
 """Data residency (ISO/IEC 27018 A.12.1): each *_in_allowed_region rule failing and passing on moto.
 
-The allowed regions are a scan parameter, so these tests call ``run_aws_scan`` with
+The allowed regions are a scan parameter, so these tests run the scan with
 ``ScanParams`` directly. Every rule gets one resource in an allowed region (PASS), one
 outside it (FAIL), and no finding at all when no allowed region is configured.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import boto3
@@ -17,8 +16,8 @@ from moto.core import set_initial_no_auth_action_count
 
 from scanner.models import ScanParams, ScanResult, Status
 from scanner.rules import load_rules
-from scanner.scan import run_aws_scan
-from tests.aws.conftest import finding
+from tests.support.aws import restricted_session, run
+from tests.support.results import finding
 
 ALLOWED = "eu-west-1"
 OUTSIDE = "us-east-1"
@@ -32,12 +31,10 @@ DB_INSTANCE = "aws.rds.instance_in_allowed_region"
 DB_SNAPSHOT = "aws.rds.snapshot_in_allowed_region"
 
 
-def run(session: boto3.Session, rule_id: str, allowed: tuple[str, ...]) -> ScanResult:
+def scan_allowing(session: boto3.Session, rule_id: str, allowed: tuple[str, ...]) -> ScanResult:
     rules = [rule for rule in load_rules() if rule.id == rule_id]
     assert len(rules) == 1, f"unknown rule id {rule_id}"
-    return run_aws_scan(
-        session, rules=rules, regions=REGIONS, params=ScanParams(allowed_regions=allowed), max_workers=4
-    )
+    return run(session, rules, regions=REGIONS, params=ScanParams(allowed_regions=allowed), max_workers=4)
 
 
 # Each setup creates one resource in ``region`` and returns its resource id.
@@ -101,7 +98,7 @@ def test_every_residency_rule_is_covered():
 def test_resource_outside_the_allowed_regions_fails(aws, rule_id):
     inside = CASES[rule_id](aws, ALLOWED)
     outside = CASES[rule_id](aws, OUTSIDE)
-    result = run(aws, rule_id, (ALLOWED,))
+    result = scan_allowing(aws, rule_id, (ALLOWED,))
 
     good = finding(result, rule_id, inside)
     assert good.status is Status.PASS
@@ -124,7 +121,7 @@ def test_resource_outside_the_allowed_regions_fails(aws, rule_id):
 def test_every_allowed_region_counts(aws, rule_id):
     CASES[rule_id](aws, ALLOWED)
     CASES[rule_id](aws, OUTSIDE)
-    result = run(aws, rule_id, (ALLOWED, OUTSIDE))
+    result = scan_allowing(aws, rule_id, (ALLOWED, OUTSIDE))
     statuses = [f.status for f in result.findings if f.rule_id == rule_id]
     assert statuses == [Status.PASS, Status.PASS]
 
@@ -133,9 +130,9 @@ def test_every_allowed_region_counts(aws, rule_id):
 def test_no_allowed_regions_configured_means_no_finding(aws, rule_id):
     CASES[rule_id](aws, ALLOWED)
     CASES[rule_id](aws, OUTSIDE)
-    result = run(aws, rule_id, ())
+    result = scan_allowing(aws, rule_id, ())
     assert [f for f in result.findings if f.rule_id == rule_id] == []
-    default = run_aws_scan(aws, rules=[r for r in load_rules() if r.id == rule_id], regions=REGIONS)
+    default = run(aws, [r for r in load_rules() if r.id == rule_id], regions=REGIONS)
     assert default.findings == ()
 
 
@@ -144,21 +141,9 @@ def test_no_allowed_regions_configured_means_no_finding(aws, rule_id):
 def _scan_without_bucket_location(allowed: tuple[str, ...]) -> ScanResult:
     admin = boto3.Session(region_name="us-east-1")
     _bucket(admin, ALLOWED)
-    iam = admin.client("iam")
-    iam.create_user(UserName="auditor")
     actions = ["sts:GetCallerIdentity", "s3:ListAllMyBuckets"]
-    iam.put_user_policy(
-        UserName="auditor",
-        PolicyName="no-bucket-location",
-        PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
-        ),
-    )
-    key = iam.create_access_key(UserName="auditor")["AccessKey"]
-    auditor = boto3.Session(
-        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name="us-east-1"
-    )
-    return run(auditor, BUCKET, allowed)
+    auditor = restricted_session(admin, actions, policy_name="no-bucket-location")
+    return scan_allowing(auditor, BUCKET, allowed)
 
 
 def test_unreadable_bucket_location_is_an_error_not_a_guess():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from scanner.models import Status
-from tests.aws.conftest import finding, scan, status_of
+from tests.support.aws import scan
+from tests.support.results import finding, status_of
 
 BLOCK_ALL = {
     "BlockPublicAcls": True,

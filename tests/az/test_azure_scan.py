@@ -13,11 +13,21 @@ from scanner.models import Status
 from scanner.providers.azure import session as azure_session
 from scanner.providers.azure.cloud import KNOWN_CLOUDS, resolve_cloud
 from scanner.providers.azure.session import credential_options
-from scanner.rules import load_rules
-from scanner.scan import run_azure_scan
-from tests.az.conftest import SUB, FakeArm, FakeCredential, Route, make_session, scan
-from tests.az.test_rules_storage import ACCOUNTS, account, blob_service
+from scanner.providers.base import MissingTarget
 from tests.support import run_cli
+from tests.support.azure import (
+    ACCOUNTS,
+    SUB,
+    FakeArm,
+    FakeCredential,
+    Route,
+    account,
+    blob_service,
+    make_session,
+    run,
+    scan,
+)
+from tests.support.scanning import rules_by_id
 
 RULE = "azure.storage.account_https_only"
 THROTTLED = {"error": {"code": "TooManyRequests", "message": "The request is being throttled."}}
@@ -99,22 +109,24 @@ def test_all_subscriptions_lists_enabled_ones_across_pages(arm: FakeArm):
             "/blobServices/default",
             {"properties": {"deleteRetentionPolicy": {"enabled": True, "days": 7}}},
         )
-    rules = [rule for rule in load_rules() if rule.id == RULE]
-    result = run_azure_scan(make_session(arm), rules=rules, all_subscriptions=True)
+    result = run(make_session(arm), rules_by_id(RULE), all_subscriptions=True)
     assert {f.resource.account for f in result.findings} == {SUB, other}
     assert result.scan.account == "multiple-subscriptions"
     assert arm.methods == {"GET"}, "read-only: the scan only reads"
+    assert result.scan.api_calls == len(arm.requests), "every call counted, the subscription listing included"
 
 
 def test_no_subscription_visible_aborts(arm: FakeArm):
     arm.collection("/subscriptions", [])
     with pytest.raises(ScanAborted, match="no enabled subscription"):
-        run_azure_scan(make_session(arm), rules=[], all_subscriptions=True)
+        run(make_session(arm), [], all_subscriptions=True)
 
 
-def test_subscription_choice_is_required():
-    with pytest.raises(UsageError, match="--subscription"):
-        run_azure_scan(make_session_unused(), rules=[], subscriptions=None)
+def test_subscription_choice_is_required(monkeypatch):
+    """Without a subscription or $AZURE_SUBSCRIPTION_ID the provider says so (the CLI words it in its flags)."""
+    monkeypatch.delenv("AZURE_SUBSCRIPTION_ID", raising=False)
+    with pytest.raises(MissingTarget, match=r"\$AZURE_SUBSCRIPTION_ID is not set"):
+        run(make_session_unused(), [], subscriptions=None)
 
 
 def make_session_unused():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.az.conftest import RG, SUB, FakeArm, arm_id, finding, scan, status_of
-from tests.az.test_rules_network import NSGS, nsg, rule
+from tests.support.azure import NSGS, RG, SUB, FakeArm, arm_id, nsg, nsg_rule, scan
+from tests.support.results import finding, status_of
 
 DISKS = f"/subscriptions/{SUB}/providers/Microsoft.Compute/disks"
 VMS = f"/subscriptions/{SUB}/providers/Microsoft.Compute/virtualMachines"
@@ -276,10 +276,10 @@ def plant_network(arm: FakeArm) -> None:
     arm.collection(
         NSGS,
         [
-            nsg("nsg-ssh-open", rule("allow-ssh", 100, port="22", nsg="nsg-ssh-open")),
-            nsg("nsg-rdp-any", rule("allow-rdp", 110, port="3389", source="*", nsg="nsg-rdp-any")),
-            nsg("nsg-admin-only", rule("rdp-admin", 100, port="3389", source="203.0.113.0/24")),
-            nsg("nsg-jump", rule("rdp-anywhere", 150, ports=["3389", "5985-5986"], sources=["0.0.0.0/0"])),
+            nsg("nsg-ssh-open", nsg_rule("allow-ssh", 100, port="22", nsg="nsg-ssh-open")),
+            nsg("nsg-rdp-any", nsg_rule("allow-rdp", 110, port="3389", source="*", nsg="nsg-rdp-any")),
+            nsg("nsg-admin-only", nsg_rule("rdp-admin", 100, port="3389", source="203.0.113.0/24")),
+            nsg("nsg-jump", nsg_rule("rdp-anywhere", 150, ports=["3389", "5985-5986"], sources=["0.0.0.0/0"])),
         ],
     )
     arm.collection(VNETS, [vnet((SUBNET_WEB, None), (SUBNET_APP, "nsg-admin-only"), (SUBNET_OPEN, "nsg-jump"))])

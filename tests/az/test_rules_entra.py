@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.az.conftest import FakeArm, Route, finding, scan
+from tests.support.azure import FakeArm, Route, scan
+from tests.support.results import finding
 
 ADMINS = "azure.entra.mfa_required_for_admins"
 ALL_USERS = "azure.entra.mfa_required_for_all_users"

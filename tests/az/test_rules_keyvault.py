@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.az.conftest import RG, SUB, FakeArm, arm_id, finding, scan, status_of
+from tests.support.azure import RG, SUB, FakeArm, arm_id, scan
+from tests.support.results import finding, status_of
 
 VAULTS = f"/subscriptions/{SUB}/providers/Microsoft.KeyVault/vaults"
 TENANT = "11111111-2222-4333-8444-555555555555"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.az.conftest import SUB, arm_id, finding, scan
+from tests.support.azure import SUB, arm_id, scan
+from tests.support.results import finding
 
 RULE = "azure.monitor.activity_log_exported"
 SETTINGS = f"/subscriptions/{SUB}/providers/Microsoft.Insights/diagnosticSettings"

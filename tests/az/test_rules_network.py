@@ -5,84 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.az.conftest import SUB, FakeArm, arm_id, finding, scan, status_of
+from tests.support.azure import NSGS, SUB, FakeArm, arm_id, nsg, nsg_rule, scan
+from tests.support.results import finding, status_of
 
-NSGS = f"/subscriptions/{SUB}/providers/Microsoft.Network/networkSecurityGroups"
 SSH = "azure.network.nsg_no_internet_ssh"
 RDP = "azure.network.nsg_no_internet_rdp"
 ALL_PORTS = "azure.network.nsg_no_internet_all_ports"
-
-
-def rule(
-    name: str,
-    priority: int,
-    port: str | None = None,
-    ports: list[str] = (),
-    source: str | None = "Internet",
-    sources: list[str] = (),
-    protocol: str = "Tcp",
-    access: str = "Allow",
-    direction: str = "Inbound",
-    nsg: str = "nsg",
-) -> dict[str, Any]:
-    """A security rule as ARM returns it: either a single port/source or the plural lists are set."""
-    return {
-        "id": arm_id("Microsoft.Network/networkSecurityGroups", f"{nsg}/securityRules/{name}"),
-        "name": name,
-        "etag": 'W/"3f1b2c4d-0000-0000-0000-000000000001"',
-        "type": "Microsoft.Network/networkSecurityGroups/securityRules",
-        "properties": {
-            "provisioningState": "Succeeded",
-            "protocol": protocol,
-            "sourcePortRange": "*",
-            "destinationAddressPrefix": "*",
-            "access": access,
-            "priority": priority,
-            "direction": direction,
-            "sourcePortRanges": [],
-            "destinationPortRanges": list(ports),
-            "sourceAddressPrefixes": list(sources),
-            "destinationAddressPrefixes": [],
-            **({"destinationPortRange": port} if port is not None else {}),
-            **({"sourceAddressPrefix": source} if source is not None and not sources else {}),
-        },
-    }
-
-
-def default_rules(nsg: str) -> list[dict[str, Any]]:
-    """The six default rules every NSG carries (the inbound ones admit only the VNet and the load balancer)."""
-    return [
-        rule("AllowVnetInBound", 65000, port="*", source="VirtualNetwork", protocol="*", nsg=nsg),
-        rule("AllowAzureLoadBalancerInBound", 65001, port="*", source="AzureLoadBalancer", protocol="*", nsg=nsg),
-        rule("DenyAllInBound", 65500, port="*", source="*", protocol="*", access="Deny", nsg=nsg),
-        rule(
-            "AllowVnetOutBound", 65000, port="*", source="VirtualNetwork", protocol="*", direction="Outbound", nsg=nsg
-        ),
-        rule("AllowInternetOutBound", 65001, port="*", source="*", protocol="*", direction="Outbound", nsg=nsg),
-        rule(
-            "DenyAllOutBound", 65500, port="*", source="*", protocol="*", access="Deny", direction="Outbound", nsg=nsg
-        ),
-    ]
-
-
-def nsg(name: str, *rules: dict[str, Any], nics: list[str] = (), subnets: list[str] = ()) -> dict[str, Any]:
-    """A network security group as ARM returns it from the subscription-wide list."""
-    return {
-        "id": arm_id("Microsoft.Network/networkSecurityGroups", name),
-        "name": name,
-        "type": "Microsoft.Network/networkSecurityGroups",
-        "location": "westeurope",
-        "etag": 'W/"3f1b2c4d-0000-0000-0000-000000000000"',
-        "tags": {"env": "prod"},
-        "properties": {
-            "provisioningState": "Succeeded",
-            "resourceGuid": "9a8b7c6d-1111-4222-8333-444455556666",
-            "securityRules": list(rules),
-            "defaultSecurityRules": default_rules(name),
-            "networkInterfaces": [{"id": nic} for nic in nics],
-            "subnets": [{"id": subnet} for subnet in subnets],
-        },
-    }
 
 
 def plant(arm: FakeArm, *groups: dict[str, Any]) -> None:
@@ -95,16 +23,16 @@ NIC = arm_id("Microsoft.Network/networkInterfaces", "vm-web-nic")
 def test_ssh_open_to_the_internet_fails(arm):
     plant(
         arm,
-        nsg("nsg-ssh-open", rule("allow-ssh", 100, port="22", nsg="nsg-ssh-open"), nics=[NIC]),
+        nsg("nsg-ssh-open", nsg_rule("allow-ssh", 100, port="22", nsg="nsg-ssh-open"), nics=[NIC]),
         nsg(
             "nsg-ssh-ranges",
-            rule("web-and-admin", 300, ports=["80", "443", "20-25"], sources=["10.0.0.0/8", "0.0.0.0/0"]),
+            nsg_rule("web-and-admin", 300, ports=["80", "443", "20-25"], sources=["10.0.0.0/8", "0.0.0.0/0"]),
         ),
-        nsg("nsg-ssh-admin", rule("allow-ssh-admin", 100, port="22", source="203.0.113.0/24")),
+        nsg("nsg-ssh-admin", nsg_rule("allow-ssh-admin", 100, port="22", source="203.0.113.0/24")),
         nsg(
             "nsg-ssh-denied-first",
-            rule("deny-ssh", 100, port="22", source="*", protocol="*", access="Deny"),
-            rule("allow-ssh", 200, port="22", source="*"),
+            nsg_rule("deny-ssh", 100, port="22", source="*", protocol="*", access="Deny"),
+            nsg_rule("allow-ssh", 200, port="22", source="*"),
         ),
     )
     result = scan(arm, SSH)
@@ -131,9 +59,9 @@ def test_ssh_open_to_the_internet_fails(arm):
 def test_rdp_open_to_the_internet_fails(arm):
     plant(
         arm,
-        nsg("nsg-rdp-open", rule("remote-range", 120, port="3000-4000", source="*", protocol="*")),
-        nsg("nsg-rdp-udp", rule("rdp-udp", 120, port="3389", protocol="Udp")),
-        nsg("nsg-rdp-v6", rule("rdp-v6", 130, ports=["3389"], sources=["::/0"])),
+        nsg("nsg-rdp-open", nsg_rule("remote-range", 120, port="3000-4000", source="*", protocol="*")),
+        nsg("nsg-rdp-udp", nsg_rule("rdp-udp", 120, port="3389", protocol="Udp")),
+        nsg("nsg-rdp-v6", nsg_rule("rdp-v6", 130, ports=["3389"], sources=["::/0"])),
     )
     result = scan(arm, RDP)
     bad = finding(result, RDP, "nsg-rdp-open")
@@ -150,13 +78,13 @@ def test_all_ports_open_to_the_internet_fails(arm):
     subnet = arm_id("Microsoft.Network/virtualNetworks", "vnet-prod/subnets/web")
     plant(
         arm,
-        nsg("nsg-any-any", rule("any-any", 4000, port="*", source="*", protocol="*"), subnets=[subnet]),
-        nsg("nsg-tcp-range", rule("everything", 500, port="0-65535", source="Internet")),
-        nsg("nsg-https-only", rule("allow-https", 200, port="443"), rule("allow-ssh", 300, port="22")),
+        nsg("nsg-any-any", nsg_rule("any-any", 4000, port="*", source="*", protocol="*"), subnets=[subnet]),
+        nsg("nsg-tcp-range", nsg_rule("everything", 500, port="0-65535", source="Internet")),
+        nsg("nsg-https-only", nsg_rule("allow-https", 200, port="443"), nsg_rule("allow-ssh", 300, port="22")),
         nsg(
             "nsg-deny-all-first",
-            rule("deny-internet", 100, port="*", source="Internet", protocol="*", access="Deny"),
-            rule("any-any", 200, port="*", source="*", protocol="*"),
+            nsg_rule("deny-internet", 100, port="*", source="Internet", protocol="*", access="Deny"),
+            nsg_rule("any-any", 200, port="*", source="*", protocol="*"),
         ),
     )
     result = scan(arm, ALL_PORTS)

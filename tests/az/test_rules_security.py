@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.az.conftest import SUB, finding, scan
+from tests.support.azure import SUB, scan
+from tests.support.results import finding
 
 RULE = "azure.security.defender_plans_enabled"
 PRICINGS = f"/subscriptions/{SUB}/providers/Microsoft.Security/pricings"

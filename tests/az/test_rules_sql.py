@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.az.conftest import RG, SUB, FakeArm, arm_id, finding, scan, status_of
+from tests.support.azure import RG, SUB, FakeArm, arm_id, scan
+from tests.support.results import finding, status_of
 
 SERVERS = f"/subscriptions/{SUB}/providers/Microsoft.Sql/servers"
 TENANT = "11111111-2222-4333-8444-555555555555"
@@ -217,7 +218,7 @@ def test_tde_enabled(arm):
     # only master: nothing for the customer to encrypt
     assert status_of(result, rule, "empty") is Status.PASS
     # master is never asked about
-    assert not any("/databases/master/" in path for path in arm.requests)
+    assert not any("/databases/master/" in path for path in arm.paths)
 
 
 def test_tde_unreadable_is_an_error(arm):

@@ -8,9 +8,9 @@ import pytest
 
 from scanner.gating import exit_code
 from scanner.models import Status
-from tests.az.conftest import SUB, FakeArm, arm_id, finding, scan, status_of
+from tests.support.azure import ACCOUNTS, SUB, FakeArm, account, arm_id, blob_service, blob_service_path, scan
+from tests.support.results import finding, status_of
 
-ACCOUNTS = f"/subscriptions/{SUB}/providers/Microsoft.Storage/storageAccounts"
 STORAGE_RULES = (
     "azure.storage.account_https_only",
     "azure.storage.account_min_tls_12",
@@ -24,57 +24,6 @@ DENIED = (
     "The client 'cloudscan-reader' with object id '11111111-2222-3333-4444-555555555555' does not have "
     "authorization to perform action '{action}' over scope '{scope}' or the scope is invalid."
 )
-
-
-def account(name: str, **properties: Any) -> dict[str, Any]:
-    """A storage account as ARM returns it (camelCase properties), secure unless told otherwise."""
-    return {
-        "id": arm_id("Microsoft.Storage/storageAccounts", name),
-        "name": name,
-        "type": "Microsoft.Storage/storageAccounts",
-        "location": "westeurope",
-        "kind": "StorageV2",
-        "sku": {"name": "Standard_LRS", "tier": "Standard"},
-        "tags": {"env": "prod"},
-        "properties": {
-            "provisioningState": "Succeeded",
-            "supportsHttpsTrafficOnly": True,
-            "minimumTlsVersion": "TLS1_2",
-            "allowBlobPublicAccess": False,
-            "allowSharedKeyAccess": False,
-            "encryption": {
-                "keySource": "Microsoft.Storage",
-                "requireInfrastructureEncryption": True,
-                "services": {"blob": {"enabled": True, "keyType": "Account"}},
-            },
-            "networkAcls": {
-                "defaultAction": "Deny",
-                "bypass": "AzureServices",
-                "ipRules": [],
-                "virtualNetworkRules": [],
-            },
-            **properties,
-        },
-    }
-
-
-def blob_service_path(name: str) -> str:
-    return f"{arm_id('Microsoft.Storage/storageAccounts', name)}/blobServices/default"
-
-
-def blob_service(arm: FakeArm, name: str, soft_delete_days: int | None = 14) -> None:
-    policy: dict[str, Any] = {"enabled": soft_delete_days is not None}
-    if soft_delete_days is not None:
-        policy["days"] = soft_delete_days
-    arm.resource(
-        blob_service_path(name),
-        {
-            "id": arm_id("Microsoft.Storage/storageAccounts", f"{name}/blobServices/default"),
-            "name": "default",
-            "type": "Microsoft.Storage/storageAccounts/blobServices",
-            "properties": {"deleteRetentionPolicy": policy, "isVersioningEnabled": False},
-        },
-    )
 
 
 def plant(arm: FakeArm, *accounts: dict[str, Any], page_size: int | None = None, blob: bool = True) -> None:

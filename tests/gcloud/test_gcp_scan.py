@@ -7,15 +7,14 @@ import time
 
 import pytest
 
-from scanner.errors import ScanAborted, UsageError
+from scanner.errors import ScanAborted
 from scanner.gating import exit_code
 from scanner.models import Status
+from scanner.providers.base import MissingTarget
 from scanner.providers.gcp import session as gcp_session
-from scanner.rules import load_rules
-from scanner.scan import run_gcp_scan
-from tests.gcloud.conftest import PROJECT, FakeGcp, Route, make_session, scan
-from tests.gcloud.test_rules_compute import FIREWALLS, firewall
 from tests.support import run_cli
+from tests.support.gcp import FIREWALLS, PROJECT, FakeGcp, Route, firewall, make_session, run, scan
+from tests.support.scanning import rules_by_id
 
 RULE = "gcp.compute.firewall_no_public_ssh"
 SSH_OPEN = [{"IPProtocol": "tcp", "ports": ["22"]}]
@@ -52,22 +51,25 @@ def test_organization_and_nested_folders_expand_to_active_projects(gcp: FakeGcp)
 
         return answer
 
-    gcp.handlers = {("GET", "/v3/projects"): listing("projects"), ("GET", "/v3/folders"): listing("folders")}
+    gcp.handle("/v3/projects", listing("projects"))
+    gcp.handle("/v3/folders", listing("folders"))
     for project in ("org-level", "team-a", "team-b"):
         gcp.collection(
             f"/compute/v1/projects/{project}/global/firewalls",
             "items",
             [firewall(f"{project}-ssh", ["0.0.0.0/0"], SSH_OPEN)],
         )
-    rules = [rule for rule in load_rules() if rule.id == RULE]
-    result = run_gcp_scan(make_session(gcp), rules=rules, organizations=["1234"])
+    result = run(make_session(gcp), rules_by_id(RULE), organizations=["1234"])
+    assert result.scan.api_calls == len(gcp.requests), "every call counted, project discovery included"
     assert {f.resource.account for f in result.findings} == {"org-level", "team-a", "team-b"}
     assert result.scan.account == "multiple-projects"
 
 
 def test_throttled_call_is_retried_then_succeeds(gcp: FakeGcp):
     throttled = {"error": {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED"}}
-    gcp.sequence(FIREWALLS, Route(429, throttled), Route(200, [firewall("ok", ["10.0.0.0/8"], SSH_OPEN)], "items"))
+    gcp.sequence(
+        FIREWALLS, Route(429, throttled), Route(200, [firewall("ok", ["10.0.0.0/8"], SSH_OPEN)], list_key="items")
+    )
     result = scan(gcp, RULE, max_attempts=3)
     assert gcp.count(FIREWALLS) == 2
     assert result.errors == () and [f.status for f in result.findings] == [Status.PASS]
@@ -82,7 +84,7 @@ def test_throttling_past_the_retries_is_an_error(gcp: FakeGcp):
 
 
 def test_timeout_is_an_error(gcp: FakeGcp):
-    gcp.sequence(FIREWALLS, Route(200, [firewall("slow", ["0.0.0.0/0"], SSH_OPEN)], "items", delay=2.0))
+    gcp.sequence(FIREWALLS, Route(200, [firewall("slow", ["0.0.0.0/0"], SSH_OPEN)], list_key="items", delay=2.0))
     started = time.monotonic()
     result = scan(gcp, RULE, timeout=0.5)
     assert time.monotonic() - started < 10
@@ -95,12 +97,13 @@ def test_no_project_under_the_folder_aborts(gcp: FakeGcp):
     gcp.collection("/v3/projects", "projects", [])
     gcp.collection("/v3/folders", "folders", [])
     with pytest.raises(ScanAborted, match="no active project"):
-        run_gcp_scan(make_session(gcp), rules=[], folders=["77"])
+        run(make_session(gcp), [], folders=["77"])
 
 
 def test_projects_must_be_chosen(gcp: FakeGcp):
-    with pytest.raises(UsageError, match="--project"):
-        run_gcp_scan(make_session(gcp), rules=[])
+    """Without a project and with no ADC project the provider says so (the CLI words it in its flags)."""
+    with pytest.raises(MissingTarget, match="no project chosen"):
+        run(make_session(gcp), [])
 
 
 @pytest.fixture

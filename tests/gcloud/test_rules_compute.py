@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.gcloud.conftest import PROJECT, PROJECT_NUMBER, FakeGcp, Route, finding, scan, status_of
+from tests.support.gcp import FIREWALLS, PROJECT, PROJECT_NUMBER, FakeGcp, Route, firewall, scan
+from tests.support.results import finding, status_of
 
-FIREWALLS = f"/compute/v1/projects/{PROJECT}/global/firewalls"
 NETWORKS = f"/compute/v1/projects/{PROJECT}/global/networks"
 INSTANCES = f"/compute/v1/projects/{PROJECT}/aggregated/instances"
 DISKS = f"/compute/v1/projects/{PROJECT}/aggregated/disks"
@@ -18,25 +18,6 @@ NO_RESULTS = {
     "message": "There are no results for scope 'zones/us-central1-a' on this page.",
     "data": [{"key": "scope", "value": "zones/us-central1-a"}],
 }
-
-
-def firewall(name: str, source_ranges: list[str], allowed: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    """A firewall rule as the Compute API returns it."""
-    return {
-        "kind": "compute#firewall",
-        "id": "4728123409812345678",
-        "creationTimestamp": "2026-01-12T08:15:00.000-08:00",
-        "name": name,
-        "network": f"https://www.googleapis.com/compute/v1/projects/{PROJECT}/global/networks/default",
-        "priority": 1000,
-        "sourceRanges": source_ranges,
-        "allowed": allowed,
-        "direction": "INGRESS",
-        "logConfig": {"enable": False},
-        "disabled": False,
-        "selfLink": f"https://www.googleapis.com/compute/v1/projects/{PROJECT}/global/firewalls/{name}",
-        **extra,
-    }
 
 
 def test_firewall_ssh(gcp: FakeGcp):

@@ -7,7 +7,8 @@ from typing import Any
 
 from scanner.models import Status
 from scanner.providers.gcp.services.iam import is_service_agent
-from tests.gcloud.conftest import PROJECT, PROJECT_NUMBER, FakeGcp, finding, scan, status_of
+from tests.support.gcp import PROJECT, PROJECT_NUMBER, FakeGcp, scan
+from tests.support.results import finding, status_of
 
 CLEAN = "acme-dev"
 ADMIN_READ, DATA_WRITE, DATA_READ = 1, 2, 3  # google.iam.v1.AuditLogConfig.LogType as the REST API sends it

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.gcloud.conftest import PROJECT, FakeGcp, finding, scan
+from tests.support.gcp import PROJECT, FakeGcp, scan
+from tests.support.results import finding
 
 RULE = "gcp.kms.key_rotation_90_days"
 LOCATIONS = f"/v1/projects/{PROJECT}/locations"

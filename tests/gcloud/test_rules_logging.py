@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.gcloud.conftest import PROJECT, PROJECT_NUMBER, FakeGcp, finding, scan
+from tests.support.gcp import PROJECT, PROJECT_NUMBER, FakeGcp, scan
+from tests.support.results import finding
 
 ALL_LOGS = "gcp.logging.sink_exports_all_logs"
 LOCKED = "gcp.logging.sink_bucket_retention_locked"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.gcloud.conftest import PROJECT, FakeGcp, finding, scan, status_of
+from tests.support.gcp import PROJECT, FakeGcp, scan
+from tests.support.results import finding, status_of
 
 INSTANCES = f"/sql/v1beta4/projects/{PROJECT}/instances"
 ALL_RULES = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.models import Status
-from tests.gcloud.conftest import PROJECT, PROJECT_NUMBER, FakeGcp, finding, scan, status_of
+from tests.support.gcp import PROJECT, PROJECT_NUMBER, FakeGcp, scan
+from tests.support.results import finding, status_of
 
 BUCKETS = "/storage/v1/b"
 ALL_RULES = (

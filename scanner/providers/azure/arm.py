@@ -2,27 +2,34 @@
 
 Azure resources carry their identity the same way (``id``, ``name``,
 ``location``, ``tags``), so a declaration only says what differs: the service,
-the list operation, the detail calls and the fields.
+the list operation, the detail calls and the normalizers that make the fields.
+Every ARM resource's config carries its ``location`` (the resource's region),
+added here once rather than by each normalizer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, Lookup, ResourceSpec
+from scanner.providers.spec import Call, Detail, Item, Lookup, Normalizer, ResourceSpec
 
 
 def arm_tags(item: Item) -> dict[str, str]:
     return {str(key): str(value) for key, value in (item.raw.get("tags") or {}).items()}
 
 
+def _with_location(normalize: Normalizer | None) -> Normalizer:
+    def located(item: Item) -> dict[str, Any]:
+        return {"location": item.raw.get("location"), **(normalize(item) if normalize else {})}
+
+    return located
+
+
 def arm_resource(
     type: str,
     service: str,
     listing: Call,
-    fields: tuple[str, ...],
-    normalize: Callable[[Item], dict[str, Any]],
+    normalize: Normalizer | None = None,
     details: tuple[Detail, ...] = (),
     lookups: tuple[Lookup, ...] = (),
 ) -> ResourceSpec:
@@ -36,8 +43,7 @@ def arm_resource(
         name="{name}",
         arn="{id}",
         region_field="location",
-        fields=fields,
-        normalize=normalize,
+        normalize=_with_location(normalize),
         details=details,
         lookups=lookups,
         tags=arm_tags,
@@ -47,9 +53,8 @@ def arm_resource(
 def subscription_settings(
     type: str,
     service: str,
-    fields: tuple[str, ...],
-    normalize: Callable[[Item], dict[str, Any]],
     details: tuple[Detail, ...],
+    normalize: Normalizer | None = None,
 ) -> ResourceSpec:
     """One resource per subscription for subscription-wide settings (diagnostics, Defender plans)."""
     return ResourceSpec(
@@ -60,7 +65,6 @@ def subscription_settings(
         id="/subscriptions/{account}",
         name="subscription {account}",
         arn="/subscriptions/{account}",
-        fields=fields,
         normalize=normalize,
         details=details,
     )

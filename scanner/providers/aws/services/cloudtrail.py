@@ -19,7 +19,6 @@ TRAIL_TYPE = "aws.cloudtrail.trail"
 
 def _normalize_trail(item: Item) -> dict[str, Any]:
     raw = item.raw
-    status = item.details.get("status") or {}
     return {
         "home_region": raw.get("HomeRegion") or item.context.region,
         "is_multi_region": bool(raw.get("IsMultiRegionTrail", False)),
@@ -27,7 +26,6 @@ def _normalize_trail(item: Item) -> dict[str, Any]:
         "log_file_validation": bool(raw.get("LogFileValidationEnabled", False)),
         "kms_key_id": raw.get("KmsKeyId"),
         "s3_bucket": raw.get("S3BucketName"),
-        "is_logging": bool(status.get("IsLogging", False)),
     }
 
 
@@ -40,15 +38,12 @@ TRAIL = ResourceSpec(
     name="{Name}",
     arn="{TrailARN}",
     region_field="home_region",
-    details=(Detail("status", Call("get_trail_status", {"Name": "{TrailARN}"}), ("is_logging",)),),
-    fields=(
-        "home_region",
-        "is_multi_region",
-        "is_organization_trail",
-        "log_file_validation",
-        "kms_key_id",
-        "s3_bucket",
-        "is_logging",
+    details=(
+        Detail(
+            "status",
+            Call("get_trail_status", {"Name": "{TrailARN}"}),
+            lambda status: {"is_logging": bool((status or {}).get("IsLogging", False))},
+        ),
     ),
     normalize=_normalize_trail,
 )
@@ -91,13 +86,6 @@ ACCOUNT = Aggregate(
     type="aws.cloudtrail.account",
     sources=(TRAIL_TYPE,),
     name="CloudTrail account coverage",
-    fields=(
-        "multi_region_logging",
-        "multi_region_logging_trails",
-        "multi_region_trails_not_logging",
-        "trails_status_unknown",
-        "trail_count",
-    ),
     build=multi_region_logging,
 )
 

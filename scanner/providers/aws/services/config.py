@@ -42,7 +42,6 @@ def _normalize_region(item: Item) -> dict[str, Any]:
     recording = [entry for entry in summary if entry["recording"]]
     return {
         "recorders": summary,
-        "recorder_exists": bool(summary),
         "recording": bool(recording),
         "records_all_supported": any(entry["all_supported"] for entry in recording),
     }
@@ -60,15 +59,16 @@ REGION_SETTINGS = ResourceSpec(
         Detail(
             "recorders",
             Call("describe_configuration_recorders", result="ConfigurationRecorders"),
-            ("recorders", "recorder_exists", "recording", "records_all_supported"),
+            lambda recorders: {"recorder_exists": any(isinstance(recorder, dict) for recorder in recorders or [])},
+            provides=("recorders", "recording", "records_all_supported"),
         ),
         Detail(
             "statuses",
             Call("describe_configuration_recorder_status", result="ConfigurationRecordersStatus"),
-            ("recorders", "recording", "records_all_supported"),
+            provides=("recorders", "recording", "records_all_supported"),
         ),
     ),
-    fields=("recorders", "recorder_exists", "recording", "records_all_supported"),
+    # these fields pair each recorder with its status, so both details feed one normalizer
     normalize=_normalize_region,
 )
 

@@ -110,14 +110,6 @@ SECURITY_GROUP = ResourceSpec(
             ("attached",),
         ),
     ),
-    fields=(
-        "vpc_id",
-        "public_ingress_rules",
-        "public_ssh_rules",
-        "public_rdp_rules",
-        "public_all_ports_rules",
-        "attached",
-    ),
     normalize=_normalize_security_group,
     tags=tag_list("Tags"),
 )
@@ -133,7 +125,6 @@ VOLUME = ResourceSpec(
     id="{VolumeId}",
     name=_name_or("VolumeId"),
     arn="arn:{partition}:ec2:{region}:{account}:volume/{VolumeId}",
-    fields=("encrypted", "kms_key_id", "volume_state", "attached_instances"),
     normalize=lambda item: {
         "encrypted": bool(item.raw.get("Encrypted", False)),
         "kms_key_id": item.raw.get("KmsKeyId"),
@@ -161,21 +152,17 @@ REGION_SETTINGS = ResourceSpec(
         Detail(
             "ebs_encryption",
             Call("get_ebs_encryption_by_default", result="EbsEncryptionByDefault"),
-            ("ebs_encryption_by_default",),
+            lambda enabled: {"ebs_encryption_by_default": bool(enabled)},
         ),
     ),
-    fields=("ebs_encryption_by_default",),
-    normalize=lambda item: {"ebs_encryption_by_default": bool(item.details.get("ebs_encryption"))},
 )
 
 
-def _normalize_snapshot(item: Item) -> dict[str, Any]:
-    permissions = item.details.get("create_volume_permissions") or []
+def _create_volume_permissions(permissions: list[dict[str, Any]] | None) -> dict[str, Any]:
+    permissions = permissions or []
     return {
         "public": any(permission.get("Group") == "all" for permission in permissions),
         "shared_with_accounts": sorted({str(p["UserId"]) for p in permissions if "UserId" in p}),
-        "encrypted": bool(item.raw.get("Encrypted", False)),
-        "volume_id": item.raw.get("VolumeId"),
     }
 
 
@@ -201,11 +188,13 @@ SNAPSHOT = ResourceSpec(
                 {"SnapshotId": "{SnapshotId}", "Attribute": "createVolumePermission"},
                 result="CreateVolumePermissions",
             ),
-            ("public", "shared_with_accounts"),
+            _create_volume_permissions,
         ),
     ),
-    fields=("public", "shared_with_accounts", "encrypted", "volume_id"),
-    normalize=_normalize_snapshot,
+    normalize=lambda item: {
+        "encrypted": bool(item.raw.get("Encrypted", False)),
+        "volume_id": item.raw.get("VolumeId"),
+    },
     tags=tag_list("Tags"),
 )
 
@@ -220,7 +209,6 @@ IMAGE = ResourceSpec(
     id="{ImageId}",
     name="{not_null(Name, ImageId)}",
     arn="arn:{partition}:ec2:{region}::image/{ImageId}",
-    fields=("public", "image_state"),
     normalize=lambda item: {
         "public": bool(item.raw.get("Public", False)),
         "image_state": item.raw.get("State"),
@@ -251,7 +239,6 @@ INSTANCE = ResourceSpec(
     id="{InstanceId}",
     name=_name_or("InstanceId"),
     arn="arn:{partition}:ec2:{region}:{account}:instance/{InstanceId}",
-    fields=("state", "http_tokens", "http_endpoint", "instance_type", "image_id", "public_ip"),
     normalize=_normalize_instance,
     tags=tag_list("Tags"),
 )
@@ -287,7 +274,6 @@ VPC = ResourceSpec(
     name=_name_or("VpcId"),
     arn="arn:{partition}:ec2:{region}:{account}:vpc/{VpcId}",
     lookups=(Lookup("flow_logs", Call("describe_flow_logs", result="FlowLogs"), ("flow_logs_enabled", "flow_logs")),),
-    fields=("is_default", "cidr_block", "flow_logs_enabled", "flow_logs"),
     normalize=_normalize_vpc,
     tags=tag_list("Tags"),
 )

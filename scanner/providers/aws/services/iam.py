@@ -75,12 +75,16 @@ def password_policy_gaps(password_policy: dict[str, Any] | None) -> list[str]:
     return gaps
 
 
-def _normalize_account(item: Item) -> dict[str, Any]:
-    summary = item.details.get("summary") or {}
-    password_policy = item.details.get("password_policy")
+def _account_summary(summary: dict[str, Any] | None) -> dict[str, Any]:
+    summary = summary or {}
     return {
         "root_mfa_enabled": summary.get("AccountMFAEnabled") == 1,
         "root_access_keys_present": summary.get("AccountAccessKeysPresent") == 1,
+    }
+
+
+def _password_policy(password_policy: dict[str, Any] | None) -> dict[str, Any]:
+    return {
         "password_policy_present": password_policy is not None,
         "password_minimum_length": (password_policy or {}).get("MinimumPasswordLength"),
         "password_policy_gaps": password_policy_gaps(password_policy),
@@ -97,31 +101,13 @@ ACCOUNT = ResourceSpec(
     name="IAM account settings",
     arn=None,
     details=(
-        Detail(
-            "summary",
-            Call("get_account_summary", result="SummaryMap"),
-            ("root_mfa_enabled", "root_access_keys_present"),
-        ),
+        Detail("summary", Call("get_account_summary", result="SummaryMap"), _account_summary),
         Detail(
             "password_policy",
             Call("get_account_password_policy", result="PasswordPolicy", absent=("NoSuchEntity",)),
-            (
-                "password_policy_present",
-                "password_minimum_length",
-                "password_policy_gaps",
-                "password_reuse_prevention",
-            ),
+            _password_policy,
         ),
     ),
-    fields=(
-        "root_mfa_enabled",
-        "root_access_keys_present",
-        "password_policy_present",
-        "password_minimum_length",
-        "password_policy_gaps",
-        "password_reuse_prevention",
-    ),
-    normalize=_normalize_account,
 )
 
 
@@ -149,41 +135,57 @@ def _principal_policies(item: Item, inline_key: str) -> dict[str, Any]:
     }
 
 
-_PRINCIPAL_FIELDS = ("path", "inline_policy_names", "inline_full_admin_policies", "attached_policy_arns")
-
-
 # -- users -----------------------------------------------------------------
 
 
-def access_key_facts(
+def _key_ages(keys: list[dict[str, Any]] | None, now: datetime) -> list[tuple[dict[str, Any], str, int | None]]:
+    """Each key with its shortened id and its age in days (None when the creation date is unreadable)."""
+    aged = []
+    for key in keys or []:
+        created = _as_datetime(key.get("CreateDate"))
+        aged.append((key, short_key(str(key.get("AccessKeyId", ""))), _days_since(created, now) if created else None))
+    return aged
+
+
+def _is_active(key: dict[str, Any]) -> bool:
+    return key.get("Status") == "Active"
+
+
+def access_key_ages(keys: list[dict[str, Any]] | None, now: datetime | None = None) -> dict[str, Any]:
+    """A user's access keys with their ages (shortened key ids), and the active ones not rotated in time."""
+    aged = _key_ages(keys, now or datetime.now(timezone.utc))
+    return {
+        "access_keys": [{"key": label, "status": key.get("Status"), "age_days": age} for key, label, age in aged],
+        "access_keys_not_rotated": [
+            {"key": label, "age_days": age}
+            for key, label, age in aged
+            if _is_active(key) and age is not None and age > KEY_MAX_AGE_DAYS
+        ],
+    }
+
+
+def unused_access_keys(
     keys: list[dict[str, Any]] | None, last_used: dict[str, Any], now: datetime
-) -> dict[str, list[dict[str, Any]]]:
-    """Ages and idle times of a user's access keys, with shortened key ids.
+) -> list[dict[str, Any]]:
+    """The active keys unused for ``KEY_MAX_IDLE_DAYS``, with shortened key ids.
 
     ``last_used`` maps active key ids to their last use; a key never used counts
     as idle since its creation.
     """
-    listed, old, idle = [], [], []
-    for key in keys or []:
-        created = _as_datetime(key.get("CreateDate"))
-        label = short_key(str(key.get("AccessKeyId", "")))
-        age = _days_since(created, now) if created else None
-        active = key.get("Status") == "Active"
-        listed.append({"key": label, "status": key.get("Status"), "age_days": age})
-        if not active or age is None:
+    idle = []
+    for key, label, age in _key_ages(keys, now):
+        if not _is_active(key) or age is None:
             continue
-        if age > KEY_MAX_AGE_DAYS:
-            old.append({"key": label, "age_days": age})
         used = _as_datetime(last_used.get(str(key.get("AccessKeyId", ""))))
         idle_days = _days_since(used, now) if used else age
         if idle_days >= KEY_MAX_IDLE_DAYS:
             idle.append({"key": label, "days_unused": idle_days, "ever_used": used is not None})
-    return {"access_keys": listed, "access_keys_not_rotated": old, "access_keys_unused": idle}
+    return idle
 
 
 def _key_last_use(details: dict[str, Any]) -> dict[str, Any]:
     """Pair the per-key answers of ``key_last_used`` with the active key ids they were asked for."""
-    active = [str(key.get("AccessKeyId")) for key in details.get("access_keys") or [] if key.get("Status") == "Active"]
+    active = [str(key.get("AccessKeyId")) for key in details.get("access_keys") or [] if _is_active(key)]
     return dict(zip(active, details.get("key_last_used") or [], strict=False))
 
 
@@ -195,9 +197,7 @@ def _normalize_user(item: Item) -> dict[str, Any]:
     return {
         **_principal_policies(item, "UserPolicyList"),
         "groups": list(item.raw.get("GroupList") or []),
-        "has_console_password": details.get("login_profile") is not None,
-        "mfa_enabled": bool(details.get("mfa_devices")),
-        **access_key_facts(details.get("access_keys"), _key_last_use(details), now),
+        "access_keys_unused": unused_access_keys(details.get("access_keys"), _key_last_use(details), now),
         "administrator_access_attached": any(entry.get("PolicyArn") == admin_arn for entry in attached),
     }
 
@@ -211,34 +211,30 @@ USER = ResourceSpec(
     name="{UserName}",
     arn="{Arn}",
     details=(
-        Detail("mfa_devices", Call("list_mfa_devices", _USER, result="MFADevices"), ("mfa_enabled",)),
+        Detail(
+            "mfa_devices",
+            Call("list_mfa_devices", _USER, result="MFADevices"),
+            lambda devices: {"mfa_enabled": bool(devices)},
+        ),
         Detail(
             "login_profile",
             # Only the presence of a console password is kept; nothing else from the profile.
             Call("get_login_profile", _USER, result="LoginProfile.UserName", absent=("NoSuchEntity",)),
-            ("has_console_password",),
+            lambda profile: {"has_console_password": profile is not None},
         ),
         Detail(
             "access_keys",
             Call("list_access_keys", _USER, result="AccessKeyMetadata"),
-            ("access_keys", "access_keys_not_rotated", "access_keys_unused"),
+            access_key_ages,
+            # read with the keys' last use by _normalize_user (key_last_used iterates over these keys)
+            provides=("access_keys_unused",),
         ),
         Detail(
             "key_last_used",
             Call("get_access_key_last_used", {"AccessKeyId": "{@}"}, result="AccessKeyLastUsed.LastUsedDate"),
-            ("access_keys_unused",),
+            provides=("access_keys_unused",),
             for_each="access_keys[?Status=='Active'].AccessKeyId",
         ),
-    ),
-    fields=(
-        *_PRINCIPAL_FIELDS,
-        "groups",
-        "has_console_password",
-        "mfa_enabled",
-        "access_keys",
-        "access_keys_not_rotated",
-        "access_keys_unused",
-        "administrator_access_attached",
     ),
     normalize=_normalize_user,
     tags=tag_list("Tags"),
@@ -261,7 +257,6 @@ ROLE = ResourceSpec(
     id="{RoleName}",
     name="{RoleName}",
     arn="{Arn}",
-    fields=(*_PRINCIPAL_FIELDS, "is_service_linked"),
     normalize=_normalize_role,
     tags=tag_list("Tags"),
 )
@@ -274,7 +269,6 @@ GROUP = ResourceSpec(
     id="{GroupName}",
     name="{GroupName}",
     arn="{Arn}",
-    fields=_PRINCIPAL_FIELDS,
     normalize=lambda item: _principal_policies(item, "GroupPolicyList"),
 )
 
@@ -303,7 +297,6 @@ POLICY = ResourceSpec(
     id="{Arn}",
     name="{PolicyName || Arn}",
     arn="{Arn}",
-    fields=("path", "default_version_id", "attachment_count", "full_admin_statements"),
     normalize=_normalize_policy,
 )
 

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, ResourceSpec, tag_list
 
 _KEY = {"KeyId": "{KeyId}"}
 
 
-def _normalize_key(item: Item) -> dict[str, Any]:
-    metadata = item.details.get("metadata") or {}
-    rotation = item.details.get("rotation")
-    rotation_enabled = rotation.get("KeyRotationEnabled") if isinstance(rotation, dict) else None
+def _metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    metadata = metadata or {}
     return {
         "key_manager": metadata.get("KeyManager"),
         "key_state": metadata.get("KeyState"),
@@ -29,6 +27,12 @@ def _normalize_key(item: Item) -> dict[str, Any]:
         "key_usage": metadata.get("KeyUsage"),
         "origin": metadata.get("Origin"),
         "description": metadata.get("Description") or None,
+    }
+
+
+def _rotation(rotation: Any) -> dict[str, Any]:
+    rotation_enabled = rotation.get("KeyRotationEnabled") if isinstance(rotation, dict) else None
+    return {
         "rotation_enabled": rotation_enabled if isinstance(rotation_enabled, bool) else None,
         "rotation_period_days": rotation.get("RotationPeriodInDays") if isinstance(rotation, dict) else None,
     }
@@ -43,26 +47,12 @@ KEY = ResourceSpec(
     name="{KeyId}",
     arn="{KeyArn}",
     details=(
-        Detail(
-            "metadata",
-            Call("describe_key", _KEY, result="KeyMetadata"),
-            ("key_manager", "key_state", "key_spec", "key_usage", "origin", "description"),
-        ),
-        # Deliberately provides nothing: see the module docstring.
-        Detail("rotation", Call("get_key_rotation_status", _KEY), ("rotation_enabled", "rotation_period_days")),
-        Detail("tags", Call("list_resource_tags", _KEY, result="Tags"), ()),
+        Detail("metadata", Call("describe_key", _KEY, result="KeyMetadata"), _metadata),
+        # Fails for keys without automatic rotation: their rotation fields become unavailable (module docstring).
+        Detail("rotation", Call("get_key_rotation_status", _KEY), _rotation),
+        # Read by the tag reader only: no config field depends on it.
+        Detail("tags", Call("list_resource_tags", _KEY, result="Tags")),
     ),
-    fields=(
-        "key_manager",
-        "key_state",
-        "key_spec",
-        "key_usage",
-        "origin",
-        "description",
-        "rotation_enabled",
-        "rotation_period_days",
-    ),
-    normalize=_normalize_key,
     tags=tag_list("tags", key="TagKey", value="TagValue"),
 )
 

@@ -58,31 +58,17 @@ INSTANCE = ResourceSpec(
             ("backup_retention_days", "deletion_protection"),
         ),
     ),
-    fields=(
-        "engine",
-        "cluster_id",
-        "storage_encrypted",
-        "kms_key_id",
-        "publicly_accessible",
-        "backup_retention_days",
-        "deletion_protection",
-    ),
     normalize=_normalize_instance,
     tags=tag_list("TagList"),
 )
 
 
-def _normalize_snapshot(item: Item) -> dict[str, Any]:
-    raw = item.raw
-    attributes = item.details.get("attributes") or {}
+def _snapshot_attributes(attributes: dict[str, Any] | None) -> dict[str, Any]:
     restore: list[str] = []
-    for attribute in attributes.get("DBSnapshotAttributes") or []:
+    for attribute in (attributes or {}).get("DBSnapshotAttributes") or []:
         if attribute.get("AttributeName") == "restore":
             restore.extend(str(value) for value in attribute.get("AttributeValues") or [])
     return {
-        "snapshot_type": raw.get("SnapshotType"),
-        "db_instance_id": raw.get("DBInstanceIdentifier"),
-        "encrypted": bool(raw.get("Encrypted", False)),
         "public": "all" in restore,
         "shared_with_accounts": sorted(value for value in restore if value != "all"),
     }
@@ -104,11 +90,14 @@ SNAPSHOT = ResourceSpec(
                 {"DBSnapshotIdentifier": "{DBSnapshotIdentifier}"},
                 result="DBSnapshotAttributesResult",
             ),
-            ("public", "shared_with_accounts"),
+            _snapshot_attributes,
         ),
     ),
-    fields=("snapshot_type", "db_instance_id", "encrypted", "public", "shared_with_accounts"),
-    normalize=_normalize_snapshot,
+    normalize=lambda item: {
+        "snapshot_type": item.raw.get("SnapshotType"),
+        "db_instance_id": item.raw.get("DBInstanceIdentifier"),
+        "encrypted": bool(item.raw.get("Encrypted", False)),
+    },
     tags=tag_list("TagList"),
 )
 

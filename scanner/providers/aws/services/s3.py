@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.providers.aws import policy
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, ResourceSpec, tag_list
 
 _BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 _PUBLIC_GROUPS = {
@@ -21,43 +21,50 @@ def _block_settings(configuration: dict[str, Any] | None) -> dict[str, Any]:
     return {"public_access_block": settings, "public_access_block_all": all(settings.values())}
 
 
-def _bucket_region(location: Any) -> str:
+def _bucket_region(location: Any) -> dict[str, Any]:
     # GetBucketLocation returns null for us-east-1 and the legacy "EU" for eu-west-1.
     if not location:
-        return "us-east-1"
-    return "eu-west-1" if location == "EU" else str(location)
+        return {"bucket_region": "us-east-1"}
+    return {"bucket_region": "eu-west-1" if location == "EU" else str(location)}
 
 
-def _public_acl_grants(grants: list[dict[str, Any]] | None) -> list[str]:
+def _bucket_policy(bucket_policy: Any) -> dict[str, Any]:
+    return {
+        "public_policy_statements": policy.public_allow_statements(bucket_policy),
+        "has_policy": bucket_policy is not None,
+        "tls_enforced": policy.denies_insecure_transport(bucket_policy),
+    }
+
+
+def _public_acl_grants(grants: list[dict[str, Any]] | None) -> dict[str, Any]:
     found = set()
     for grant in grants or []:
         group = _PUBLIC_GROUPS.get(grant.get("Grantee", {}).get("URI", ""))
         if group:
             found.add(f"{group}:{grant.get('Permission')}")
-    return sorted(found)
+    return {"acl_public_grants": sorted(found)}
 
 
-def _normalize_bucket(item: Item) -> dict[str, Any]:
-    details = item.details
-    bucket_policy = details.get("policy")
-    encryption_rules = (details.get("encryption") or {}).get("Rules") or [{}]
+def _default_encryption(configuration: dict[str, Any] | None) -> dict[str, Any]:
+    encryption_rules = (configuration or {}).get("Rules") or [{}]
     default_sse = encryption_rules[0].get("ApplyServerSideEncryptionByDefault") or {}
-    versioning = details.get("versioning") or {}
-    logging = details.get("logging") or {}
     return {
-        "bucket_region": _bucket_region(details.get("location")),
-        **_block_settings(details.get("public_access_block")),
-        "public_policy_statements": policy.public_allow_statements(bucket_policy),
-        "has_policy": bucket_policy is not None,
-        "tls_enforced": policy.denies_insecure_transport(bucket_policy),
-        "acl_public_grants": _public_acl_grants(details.get("acl")),
         "encryption_algorithm": default_sse.get("SSEAlgorithm"),
         "encryption_kms_key": default_sse.get("KMSMasterKeyID"),
+    }
+
+
+def _versioning(versioning: dict[str, Any] | None) -> dict[str, Any]:
+    versioning = versioning or {}
+    return {
         "versioning_status": versioning.get("Status", "Disabled"),
         "mfa_delete": versioning.get("MFADelete", "Disabled"),
-        "access_logging_enabled": bool(logging),
-        "access_log_target": logging.get("TargetBucket"),
     }
+
+
+def _access_logging(logging: dict[str, Any] | None) -> dict[str, Any]:
+    logging = logging or {}
+    return {"access_logging_enabled": bool(logging), "access_log_target": logging.get("TargetBucket")}
 
 
 BUCKET = ResourceSpec(
@@ -70,7 +77,7 @@ BUCKET = ResourceSpec(
     arn="arn:{partition}:s3:::{Name}",
     region_field="bucket_region",
     details=(
-        Detail("location", Call("get_bucket_location", _BUCKET, result="LocationConstraint"), ("bucket_region",)),
+        Detail("location", Call("get_bucket_location", _BUCKET, result="LocationConstraint"), _bucket_region),
         Detail(
             "public_access_block",
             Call(
@@ -79,14 +86,14 @@ BUCKET = ResourceSpec(
                 result="PublicAccessBlockConfiguration",
                 absent=("NoSuchPublicAccessBlockConfiguration",),
             ),
-            ("public_access_block", "public_access_block_all"),
+            _block_settings,
         ),
         Detail(
             "policy",
             Call("get_bucket_policy", _BUCKET, result="Policy", absent=("NoSuchBucketPolicy",)),
-            ("public_policy_statements", "has_policy", "tls_enforced"),
+            _bucket_policy,
         ),
-        Detail("acl", Call("get_bucket_acl", _BUCKET, result="Grants"), ("acl_public_grants",)),
+        Detail("acl", Call("get_bucket_acl", _BUCKET, result="Grants"), _public_acl_grants),
         Detail(
             "encryption",
             Call(
@@ -95,32 +102,13 @@ BUCKET = ResourceSpec(
                 result="ServerSideEncryptionConfiguration",
                 absent=("ServerSideEncryptionConfigurationNotFoundError",),
             ),
-            ("encryption_algorithm", "encryption_kms_key"),
+            _default_encryption,
         ),
-        Detail("versioning", Call("get_bucket_versioning", _BUCKET), ("versioning_status", "mfa_delete")),
-        Detail(
-            "logging",
-            Call("get_bucket_logging", _BUCKET, result="LoggingEnabled"),
-            ("access_logging_enabled", "access_log_target"),
-        ),
-        Detail("tagging", Call("get_bucket_tagging", _BUCKET, result="TagSet", absent=("NoSuchTagSet",)), ()),
+        Detail("versioning", Call("get_bucket_versioning", _BUCKET), _versioning),
+        Detail("logging", Call("get_bucket_logging", _BUCKET, result="LoggingEnabled"), _access_logging),
+        # Read by the tag reader only: no config field depends on it.
+        Detail("tagging", Call("get_bucket_tagging", _BUCKET, result="TagSet", absent=("NoSuchTagSet",))),
     ),
-    fields=(
-        "bucket_region",
-        "public_access_block",
-        "public_access_block_all",
-        "public_policy_statements",
-        "has_policy",
-        "tls_enforced",
-        "acl_public_grants",
-        "encryption_algorithm",
-        "encryption_kms_key",
-        "versioning_status",
-        "mfa_delete",
-        "access_logging_enabled",
-        "access_log_target",
-    ),
-    normalize=_normalize_bucket,
     tags=tag_list("tagging"),
 )
 
@@ -141,11 +129,9 @@ ACCOUNT = ResourceSpec(
                 result="PublicAccessBlockConfiguration",
                 absent=("NoSuchPublicAccessBlockConfiguration",),
             ),
-            ("public_access_block", "public_access_block_all"),
+            _block_settings,
         ),
     ),
-    fields=("public_access_block", "public_access_block_all"),
-    normalize=lambda item: _block_settings(item.details.get("public_access_block")),
 )
 
 SPECS = (ACCOUNT, BUCKET)

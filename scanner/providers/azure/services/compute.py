@@ -29,7 +29,6 @@ def _normalize_disk(item: Item) -> dict[str, Any]:
     # absent means the platform default: server-side encryption with a Microsoft-managed key
     encryption_type = encryption.get("type") or "EncryptionAtRestWithPlatformKey"
     return {
-        "location": item.raw.get("location"),
         "encryption_type": encryption_type,
         "customer_managed_key": encryption_type in CUSTOMER_KEY_TYPES,
         "disk_encryption_set_id": encryption.get("diskEncryptionSetId"),
@@ -43,14 +42,6 @@ DISK = arm_resource(
     type="azure.compute.disk",
     service="compute",
     listing=Call("disks.list"),
-    fields=(
-        "location",
-        "encryption_type",
-        "customer_managed_key",
-        "disk_encryption_set_id",
-        "azure_disk_encryption",
-        "disk_state",
-    ),
     normalize=_normalize_disk,
 )
 
@@ -138,7 +129,6 @@ def _normalize_virtual_machine(item: Item) -> dict[str, Any]:
             nsg_ids = [nsg_id for nsg_id in (subnet_nsg, nic_nsg) if nsg_id]
             exposed.extend(_exposure(address, str(nic.get("name")), public_ip, nsg_ids, nsgs))
     return {
-        "location": item.raw.get("location"),
         "public_ips": sorted(set(addresses)),
         "open_management_ports": sorted(set(exposed)),
     }
@@ -160,7 +150,6 @@ VIRTUAL_MACHINE = arm_resource(
         ),
         Lookup("virtual_networks", Call("virtual_networks.list_all", service="network"), ("open_management_ports",)),
     ),
-    fields=("location", "public_ips", "open_management_ports"),
     normalize=_normalize_virtual_machine,
 )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.spec import Call, Detail, ResourceSpec
 
 GRAPH_PERMISSION = "Policy.Read.All"
 SECURITY_DEFAULTS_PATH = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy"
@@ -106,11 +106,13 @@ def _covers_role(policy: dict[str, Any], role: str) -> bool:
     return _all_users(policy) or role in _lower(users.get("includeRoles"))
 
 
-def _normalize_tenant(item: Item) -> dict[str, Any]:
-    defaults = item.details.get("security_defaults") or {}
-    policies = _enforced_mfa_policies(item.details.get("conditional_access"))
+def _security_defaults(defaults: dict[str, Any] | None) -> dict[str, Any]:
+    return {"security_defaults_enabled": (defaults or {}).get("isEnabled") is True}
+
+
+def _conditional_access(listed: Any) -> dict[str, Any]:
+    policies = _enforced_mfa_policies(listed)
     return {
-        "security_defaults_enabled": defaults.get("isEnabled") is True,
         "mfa_policies": sorted(str(policy.get("displayName") or policy.get("id")) for policy in policies),
         "all_users_mfa_policies": sorted(
             str(policy.get("displayName") or policy.get("id")) for policy in policies if _all_users(policy)
@@ -130,15 +132,9 @@ TENANT = ResourceSpec(
     name="Microsoft Entra tenant",
     arn=None,
     details=(
-        Detail("security_defaults", Call(SECURITY_DEFAULTS_PATH), ("security_defaults_enabled",)),
-        Detail(
-            "conditional_access",
-            Call(CONDITIONAL_ACCESS_PATH, result="value"),
-            ("mfa_policies", "all_users_mfa_policies", "admin_roles_without_mfa"),
-        ),
+        Detail("security_defaults", Call(SECURITY_DEFAULTS_PATH), _security_defaults),
+        Detail("conditional_access", Call(CONDITIONAL_ACCESS_PATH, result="value"), _conditional_access),
     ),
-    fields=("security_defaults_enabled", "mfa_policies", "all_users_mfa_policies", "admin_roles_without_mfa"),
-    normalize=_normalize_tenant,
 )
 
 SPECS = (TENANT,)

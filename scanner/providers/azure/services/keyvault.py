@@ -39,7 +39,6 @@ def _normalize_vault(item: Item) -> dict[str, Any]:
     properties = item.raw.get("properties") or {}
     network = properties.get("networkAcls") or {}
     return {
-        "location": item.raw.get("location"),
         "soft_delete_enabled": properties.get("enableSoftDelete") is True,
         # null until turned on; once on it cannot be turned off
         "purge_protection_enabled": properties.get("enablePurgeProtection") is True,
@@ -49,8 +48,6 @@ def _normalize_vault(item: Item) -> dict[str, Any]:
         "network_default_action": network.get("defaultAction") or "Allow",
         # null means access policies (the default for vaults created before RBAC became the default)
         "rbac_authorization": properties.get("enableRbacAuthorization") is True,
-        "keys_without_expiry": _without_expiry(item.details.get("keys")),
-        "secrets_without_expiry": _without_expiry(item.details.get("secrets")),
     }
 
 
@@ -59,18 +56,16 @@ VAULT = arm_resource(
     service="keyvault",
     listing=Call("vaults.list_by_subscription"),
     details=(
-        Detail("keys", Call("keys.list", _VAULT, result=_METADATA), ("keys_without_expiry",)),
-        Detail("secrets", Call("secrets.list", _VAULT, result=_METADATA), ("secrets_without_expiry",)),
-    ),
-    fields=(
-        "location",
-        "soft_delete_enabled",
-        "purge_protection_enabled",
-        "public_network_access",
-        "network_default_action",
-        "rbac_authorization",
-        "keys_without_expiry",
-        "secrets_without_expiry",
+        Detail(
+            "keys",
+            Call("keys.list", _VAULT, result=_METADATA),
+            lambda keys: {"keys_without_expiry": _without_expiry(keys)},
+        ),
+        Detail(
+            "secrets",
+            Call("secrets.list", _VAULT, result=_METADATA),
+            lambda secrets: {"secrets_without_expiry": _without_expiry(secrets)},
+        ),
     ),
     normalize=_normalize_vault,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.providers.azure.arm import subscription_settings
-from scanner.providers.spec import Call, Detail, Item
+from scanner.providers.spec import Call, Detail
 
 # Activity Log categories that record control-plane writes and Defender for Cloud alerts.
 REQUIRED_CATEGORIES = ("Administrative", "Security")
@@ -41,8 +41,8 @@ def _exports_required(setting: dict[str, Any]) -> bool:
     return "allLogs" in categories or set(REQUIRED_CATEGORIES) <= categories
 
 
-def _normalize_subscription(item: Item) -> dict[str, Any]:
-    settings = [_setting(raw) for raw in item.details.get("diagnostic_settings") or [] if isinstance(raw, dict)]
+def _diagnostic_settings(listed: Any) -> dict[str, Any]:
+    settings = [_setting(raw) for raw in listed or [] if isinstance(raw, dict)]
     return {
         "diagnostic_settings": settings,
         "activity_log_exported": any(_exports_required(setting) for setting in settings),
@@ -57,11 +57,9 @@ SUBSCRIPTION = subscription_settings(
             "diagnostic_settings",
             # the subscription id comes from the client (URL /subscriptions/{id}/providers/Microsoft.Insights/...)
             Call("subscription_diagnostic_settings.list"),
-            ("diagnostic_settings", "activity_log_exported"),
+            _diagnostic_settings,
         ),
     ),
-    fields=("diagnostic_settings", "activity_log_exported"),
-    normalize=_normalize_subscription,
 )
 
 SPECS = (SUBSCRIPTION,)

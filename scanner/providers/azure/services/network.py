@@ -129,7 +129,6 @@ def by_id(items: Iterable[Any] | None) -> dict[str, dict[str, Any]]:
 def _normalize_security_group(item: Item) -> dict[str, Any]:
     properties = item.raw.get("properties") or {}
     return {
-        "location": item.raw.get("location"),
         "internet_ssh_rules": sorted(set(internet_port_rules(item.raw, SSH))),
         "internet_rdp_rules": sorted(set(internet_port_rules(item.raw, RDP))),
         "internet_all_ports_rules": internet_all_ports_rules(item.raw),
@@ -141,7 +140,6 @@ SECURITY_GROUP = arm_resource(
     type="azure.network.security_group",
     service="network",
     listing=Call("network_security_groups.list_all"),
-    fields=("location", "internet_ssh_rules", "internet_rdp_rules", "internet_all_ports_rules", "attached"),
     normalize=_normalize_security_group,
 )
 

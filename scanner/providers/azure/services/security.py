@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.providers.azure.arm import subscription_settings
-from scanner.providers.spec import Call, Detail, Item
+from scanner.providers.spec import Call, Detail
 
 # The plans that protect the workloads most subscriptions run: servers, SQL, storage, Key Vault,
 # the Resource Manager control plane, App Service and containers (AKS, registries). Deprecated
@@ -13,10 +13,10 @@ from scanner.providers.spec import Call, Detail, Item
 KEY_PLANS = ("VirtualMachines", "SqlServers", "StorageAccounts", "KeyVaults", "Arm", "AppServices", "Containers")
 
 
-def _normalize_subscription(item: Item) -> dict[str, Any]:
+def _pricings(listed: Any) -> dict[str, Any]:
     tiers: dict[str, str] = {}
     deprecated: set[str] = set()
-    for pricing in item.details.get("pricings") or []:
+    for pricing in listed or []:
         if not isinstance(pricing, dict) or not pricing.get("name"):
             continue
         properties = pricing.get("properties") or {}
@@ -33,8 +33,6 @@ def _normalize_subscription(item: Item) -> dict[str, Any]:
     }
 
 
-_FIELDS = ("plans_on_free", "key_plans_on_free", "key_plans_on_standard", "key_plans_not_offered")
-
 SUBSCRIPTION = subscription_settings(
     type="azure.security.subscription",
     service="security",
@@ -43,11 +41,9 @@ SUBSCRIPTION = subscription_settings(
             "pricings",
             # GET /subscriptions/{id}/providers/Microsoft.Security/pricings answers one PricingList
             Call("pricings.list", {"scope_id": "subscriptions/{account}"}, result="value"),
-            _FIELDS,
+            _pricings,
         ),
     ),
-    fields=_FIELDS,
-    normalize=_normalize_subscription,
 )
 
 SPECS = (SUBSCRIPTION,)

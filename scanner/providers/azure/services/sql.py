@@ -25,8 +25,8 @@ def _ip(value: Any) -> ipaddress.IPv4Address | None:
         return None
 
 
-def _firewall(rules: Any) -> tuple[list[dict[str, Any]], bool]:
-    """(rules admitting the whole Internet as {name, start, end}, whether Azure services are allowed)."""
+def _firewall(rules: Any) -> dict[str, Any]:
+    """The rules admitting the whole Internet (as {name, start, end}), and whether Azure services are allowed."""
     open_rules: list[dict[str, Any]] = []
     azure_services = False
     for rule in rules or []:
@@ -40,7 +40,10 @@ def _firewall(rules: Any) -> tuple[list[dict[str, Any]], bool]:
         low, high = _ip(start), _ip(end)
         if low is not None and high is not None and low <= _INTERNET[0] and high >= _INTERNET[1]:
             open_rules.append({"name": rule.get("name"), "start": start, "end": end})
-    return sorted(open_rules, key=lambda entry: str(entry["name"])), azure_services
+    return {
+        "allow_all_firewall_rules": sorted(open_rules, key=lambda entry: str(entry["name"])),
+        "allow_azure_services": azure_services,
+    }
 
 
 def _tls_12_or_higher(version: Any) -> bool:
@@ -79,23 +82,22 @@ def _without_tde(databases: Any, states: Any) -> list[str]:
     return sorted(missing)
 
 
+def _auditing(state: Any) -> dict[str, Any]:
+    return {"auditing_enabled": str(state or "").lower() == "enabled", "auditing_state": state or "Disabled"}
+
+
+def _databases(databases: Any) -> dict[str, Any]:
+    return {"user_databases": sorted(str(entry.get("name")) for entry in databases or [] if isinstance(entry, dict))}
+
+
 def _normalize_server(item: Item) -> dict[str, Any]:
     properties = item.raw.get("properties") or {}
-    open_rules, azure_services = _firewall(item.details.get("firewall_rules"))
     admin = _entra_admin(properties, item.details.get("administrators"))
     tls = properties.get("minimalTlsVersion") or "None"
-    auditing = item.details.get("auditing")
     return {
-        "location": item.raw.get("location"),
         "public_network_access": properties.get("publicNetworkAccess") or "Enabled",
-        "allow_all_firewall_rules": open_rules,
-        "allow_azure_services": azure_services,
-        "auditing_enabled": str(auditing or "").lower() == "enabled",
-        "auditing_state": auditing or "Disabled",
-        "user_databases": sorted(
-            str(entry.get("name")) for entry in item.details.get("databases") or [] if isinstance(entry, dict)
-        ),
         "databases_without_tde": _without_tde(item.details.get("databases"), item.details.get("tde")),
+        # the administrator may be in the server's properties or only in the administrators list
         "entra_admin": (admin.get("login") or admin.get("sid")) if admin else None,
         "entra_only_authentication": bool(admin and admin.get("azureADOnlyAuthentication") is True),
         "minimal_tls_version": tls,
@@ -108,21 +110,18 @@ SERVER = arm_resource(
     service="sql",
     listing=Call("servers.list"),
     details=(
-        Detail(
-            "firewall_rules",
-            Call("firewall_rules.list_by_server", _SERVER),
-            ("allow_all_firewall_rules", "allow_azure_services"),
-        ),
+        Detail("firewall_rules", Call("firewall_rules.list_by_server", _SERVER), _firewall),
         Detail(
             "auditing",
             # the SDK fills the policy name, always "default", into the URL
             Call("server_blob_auditing_policies.get", _SERVER, result="properties.state"),
-            ("auditing_enabled", "auditing_state"),
+            _auditing,
         ),
         Detail(
             "administrators",
             Call("server_azure_ad_administrators.list_by_server", _SERVER),
-            ("entra_admin", "entra_only_authentication"),
+            # read together with the server's own properties by _normalize_server
+            provides=("entra_admin", "entra_only_authentication"),
         ),
         Detail(
             "databases",
@@ -132,7 +131,9 @@ SERVER = arm_resource(
                 _SERVER,
                 result="[?name != 'master'].{name: name, resource_group: resource_group}",
             ),
-            ("user_databases", "databases_without_tde"),
+            _databases,
+            # the databases the tde detail asks about: read with its answers by _normalize_server
+            provides=("databases_without_tde",),
         ),
         Detail(
             "tde",
@@ -146,23 +147,9 @@ SERVER = arm_resource(
                 },
                 result="properties.state",
             ),
-            ("databases_without_tde",),
+            provides=("databases_without_tde",),
             for_each="databases",
         ),
-    ),
-    fields=(
-        "location",
-        "public_network_access",
-        "allow_all_firewall_rules",
-        "allow_azure_services",
-        "auditing_enabled",
-        "auditing_state",
-        "user_databases",
-        "databases_without_tde",
-        "entra_admin",
-        "entra_only_authentication",
-        "minimal_tls_version",
-        "tls_12_or_higher",
     ),
     normalize=_normalize_server,
 )

@@ -14,10 +14,7 @@ def _normalize_account(item: Item) -> dict[str, Any]:
     properties = item.raw.get("properties") or {}
     encryption = properties.get("encryption") or {}
     network = properties.get("networkAcls") or {}
-    blob = (item.details.get("blob_service") or {}).get("properties") or {}
-    soft_delete = blob.get("deleteRetentionPolicy") or {}
     return {
-        "location": item.raw.get("location"),
         # StorageV2, BlobStorage, BlockBlobStorage, FileStorage (premium file shares: no blob service), Storage (v1)
         "kind": item.raw.get("kind"),
         # absent means the platform default, which is HTTPS-only since 2019
@@ -31,6 +28,12 @@ def _normalize_account(item: Item) -> dict[str, Any]:
         "encryption_key_source": encryption.get("keySource") or "Microsoft.Storage",
         "infrastructure_encryption": encryption.get("requireInfrastructureEncryption") is True,
         "network_default_action": network.get("defaultAction") or "Allow",
+    }
+
+
+def _blob_service(service: dict[str, Any] | None) -> dict[str, Any]:
+    soft_delete = ((service or {}).get("properties") or {}).get("deleteRetentionPolicy") or {}
+    return {
         "blob_soft_delete_enabled": soft_delete.get("enabled") is True,
         "blob_soft_delete_days": soft_delete.get("days") if soft_delete.get("enabled") else None,
     }
@@ -44,21 +47,8 @@ ACCOUNT = arm_resource(
         Detail(
             "blob_service",
             Call("blob_services.get_service_properties", _ACCOUNT),
-            ("blob_soft_delete_enabled", "blob_soft_delete_days"),
+            _blob_service,
         ),
-    ),
-    fields=(
-        "location",
-        "kind",
-        "https_only",
-        "minimum_tls_version",
-        "allow_blob_public_access",
-        "allow_shared_key_access",
-        "encryption_key_source",
-        "infrastructure_encryption",
-        "network_default_action",
-        "blob_soft_delete_enabled",
-        "blob_soft_delete_days",
     ),
     normalize=_normalize_account,
 )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from scanner.providers.spec import Call, Item, Lookup, ResourceSpec
+from scanner.providers.gcp.resources import self_linked
+from scanner.providers.spec import Call, Item, Lookup
 
 SSH, RDP = 22, 3389
 _PROJECT = {"project": "{account}"}
@@ -73,15 +74,10 @@ def _normalize_firewall(item: Item) -> dict[str, Any]:
     }
 
 
-FIREWALL = ResourceSpec(
+FIREWALL = self_linked(
     type="gcp.compute.firewall",
     service="compute.firewalls",
-    scope="global",
     listing=Call("list", _PROJECT),
-    id="{selfLink}",
-    name="{name}",
-    arn="{selfLink}",
-    fields=("network", "direction", "disabled", "internet_ssh", "internet_rdp", "internet_all_ports"),
     normalize=_normalize_firewall,
 )
 
@@ -102,15 +98,10 @@ def _normalize_network(item: Item) -> dict[str, Any]:
     }
 
 
-NETWORK = ResourceSpec(
+NETWORK = self_linked(
     type="gcp.compute.network",
     service="compute.networks",
-    scope="global",
     listing=Call("list", _PROJECT),
-    id="{selfLink}",
-    name="{name}",
-    arn="{selfLink}",
-    fields=("is_default_network", "subnet_mode", "subnetwork_count"),
     normalize=_normalize_network,
 )
 
@@ -184,30 +175,10 @@ def _normalize_instance(item: Item) -> dict[str, Any]:
     }
 
 
-INSTANCE = ResourceSpec(
+INSTANCE = self_linked(
     type="gcp.compute.instance",
     service="compute.instances",
-    scope="global",
     listing=Call("aggregated_list", {"request": _PROJECT}, result="[].instances[]"),
-    id="{selfLink}",
-    name="{name}",
-    arn="{selfLink}",
-    fields=(
-        "zone",
-        "region",
-        "status",
-        "os_login_instance",
-        "os_login_project",
-        "os_login_enabled",
-        "serial_port_instance",
-        "serial_port_project",
-        "serial_port_enabled",
-        "secure_boot",
-        "vtpm",
-        "integrity_monitoring",
-        "public_ips",
-        "block_project_ssh_keys",
-    ),
     normalize=_normalize_instance,
     lookups=(
         Lookup(
@@ -241,15 +212,10 @@ def _normalize_disk(item: Item) -> dict[str, Any]:
     }
 
 
-DISK = ResourceSpec(
+DISK = self_linked(
     type="gcp.compute.disk",
     service="compute.disks",
-    scope="global",
     listing=Call("aggregated_list", {"request": _PROJECT}, result="[].disks[]"),
-    id="{selfLink}",
-    name="{name}",
-    arn="{selfLink}",
-    fields=("zone", "region", "kms_key_name", "encryption", "attached_to"),
     normalize=_normalize_disk,
     region_field="region",
 )

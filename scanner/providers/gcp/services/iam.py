@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from scanner.providers.gcp.resources import project_settings
 from scanner.providers.spec import Call, Detail, Item, ResourceSpec
 
 BASIC_ROLES = ("roles/owner", "roles/editor")
@@ -87,8 +88,19 @@ def audit_facts(policy: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
+def _policy(policy: dict[str, Any] | None) -> dict[str, Any]:
+    policy = policy or {}
+    return {
+        "basic_role_people": _grants(policy, lambda role, m: role in BASIC_ROLES and m.startswith(PEOPLE_PREFIXES)),
+        "public_grants": _grants(policy, lambda role, member: member in PUBLIC_MEMBERS),
+        "kms_duty_conflicts": _duty_conflicts(policy, (KMS_ADMIN,), KMS_CRYPTO_ROLES),
+        "service_account_duty_conflicts": _duty_conflicts(policy, (SA_ADMIN,), (SA_USER,)),
+        **audit_facts(policy),
+    }
+
+
 def _normalize_policy(item: Item) -> dict[str, Any]:
-    policy = item.details.get("policy") or {}
+    """The grants that need the project id besides the policy: its own service accounts are not service agents."""
     project = item.context.account
 
     def admin_service_account(role: str, member: str) -> bool:
@@ -96,33 +108,12 @@ def _normalize_policy(item: Item) -> dict[str, Any]:
             return False
         return not is_service_agent(member.removeprefix("serviceAccount:"), project)
 
-    return {
-        "basic_role_people": _grants(policy, lambda role, m: role in BASIC_ROLES and m.startswith(PEOPLE_PREFIXES)),
-        "public_grants": _grants(policy, lambda role, member: member in PUBLIC_MEMBERS),
-        "service_account_admin_grants": _grants(policy, admin_service_account),
-        "kms_duty_conflicts": _duty_conflicts(policy, (KMS_ADMIN,), KMS_CRYPTO_ROLES),
-        "service_account_duty_conflicts": _duty_conflicts(policy, (SA_ADMIN,), (SA_USER,)),
-        **audit_facts(policy),
-    }
+    return {"service_account_admin_grants": _grants(item.details.get("policy") or {}, admin_service_account)}
 
 
-PROJECT_POLICY = ResourceSpec(
+PROJECT_POLICY = project_settings(
     type="gcp.iam.project_policy",
     service="projects",
-    scope="global",
-    listing=None,
-    id="projects/{account}",
-    name="{account}",
-    arn=None,
-    fields=(
-        "basic_role_people",
-        "public_grants",
-        "service_account_admin_grants",
-        "kms_duty_conflicts",
-        "service_account_duty_conflicts",
-        "audit_missing_log_types",
-        "audit_exempted_members",
-    ),
     normalize=_normalize_policy,
     details=(
         Detail(
@@ -131,15 +122,9 @@ PROJECT_POLICY = ResourceSpec(
                 "get_iam_policy",
                 {"request": {"resource": "projects/{account}", "options": {"requested_policy_version": 3}}},
             ),
-            provides=(
-                "basic_role_people",
-                "public_grants",
-                "service_account_admin_grants",
-                "kms_duty_conflicts",
-                "service_account_duty_conflicts",
-                "audit_missing_log_types",
-                "audit_exempted_members",
-            ),
+            _policy,
+            # read with the project id by _normalize_policy
+            provides=("service_account_admin_grants",),
         ),
     ),
 )
@@ -181,11 +166,7 @@ def key_facts(keys: list[dict[str, Any]] | None, now: datetime) -> dict[str, lis
 
 
 def _normalize_service_account(item: Item) -> dict[str, Any]:
-    return {
-        "email": item.raw.get("email"),
-        "disabled": bool(item.raw.get("disabled", False)),
-        **key_facts(item.details.get("keys"), datetime.now(timezone.utc)),
-    }
+    return {"email": item.raw.get("email"), "disabled": bool(item.raw.get("disabled", False))}
 
 
 SERVICE_ACCOUNT = ResourceSpec(
@@ -203,13 +184,12 @@ SERVICE_ACCOUNT = ResourceSpec(
     id="{name}",
     name="{email}",
     arn="{name}",
-    fields=("email", "disabled", "user_managed_keys", "keys_not_rotated"),
     normalize=_normalize_service_account,
     details=(
         Detail(
             "keys",
             Call("projects.serviceAccounts.keys.list", {"name": "{name}", "keyTypes": "USER_MANAGED"}, result="keys"),
-            provides=("user_managed_keys", "keys_not_rotated"),
+            lambda keys: key_facts(keys, datetime.now(timezone.utc)),
         ),
     ),
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.spec import Call, Detail, ResourceSpec
 
 MAX_ROTATION_SECONDS = 90 * 24 * 3600  # 7776000s
 
@@ -49,9 +49,9 @@ def _is_enabled_symmetric(key: dict[str, Any]) -> bool:
     return key.get("purpose") == "ENCRYPT_DECRYPT" and primary.get("state") == "ENABLED"
 
 
-def _normalize_location(item: Item) -> dict[str, Any]:
-    rings = item.details.get("key_rings") or []
-    keys = [key for page in item.details.get("crypto_keys") or [] for key in page or []]
+def _crypto_keys(pages: list[Any] | None) -> dict[str, Any]:
+    """The keys of every key ring (one page of keys per ring)."""
+    keys = [key for page in pages or [] for key in page or []]
     symmetric = [key for key in keys if _is_enabled_symmetric(key)]
     not_rotated = []
     for key in symmetric:
@@ -59,15 +59,11 @@ def _normalize_location(item: Item) -> dict[str, Any]:
         if problem:
             not_rotated.append(f"{short_name(key.get('name', ''))}: {problem}")
     return {
-        "location": item.raw.get("locationId"),
-        "key_ring_count": len(rings),
         "key_count": len(keys),
         "symmetric_keys": [short_name(key.get("name", "")) for key in symmetric],
         "keys_not_rotated": not_rotated,
     }
 
-
-_KEY_FIELDS = ("key_count", "symmetric_keys", "keys_not_rotated")
 
 LOCATION = ResourceSpec(
     type="gcp.kms.location",
@@ -77,18 +73,19 @@ LOCATION = ResourceSpec(
     id="{name}",
     name="{locationId}",
     arn=None,
-    fields=("location", "key_ring_count", *_KEY_FIELDS),
-    normalize=_normalize_location,
+    normalize=lambda item: {"location": item.raw.get("locationId")},
     details=(
         Detail(
             "key_rings",
             Call("list_key_rings", {"request": {"parent": "{name}"}}),
-            provides=("key_ring_count", *_KEY_FIELDS),
+            lambda rings: {"key_ring_count": len(rings or [])},
+            # crypto_keys lists the keys ring by ring: with no rings known, no key is known either
+            provides=tuple(_crypto_keys(None)),
         ),
         Detail(
             "crypto_keys",
             Call("list_crypto_keys", {"request": {"parent": "{name}"}}),
-            provides=_KEY_FIELDS,
+            _crypto_keys,
             for_each="key_rings",
         ),
     ),

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.gcp.resources import project_settings
+from scanner.providers.spec import Call, Detail, Item
 
 STORAGE_PREFIX = "storage.googleapis.com/"
 
@@ -65,35 +66,36 @@ def _label(sink: dict[str, Any]) -> str:
     return f"{sink.get('name')} -> {sink.get('destination')}"
 
 
-def _normalize_project(item: Item) -> dict[str, Any]:
-    sinks = item.details.get("sinks") or []
-    bucket_pages = item.details.get("buckets") or []
-    buckets = [bucket for page in bucket_pages for bucket in page or []]
+def _sinks(sinks: list[dict[str, Any]] | None) -> dict[str, Any]:
+    sinks = sinks or []
     return {
         "sink_count": len(sinks),
         "enabled_sinks": [_label(sink) for sink in _enabled(sinks)],
         "all_logs_sinks": [_label(sink) for sink in sinks if exports_everything(sink)],
-        **retention_facts(sinks, buckets),
     }
 
 
-_RETENTION_FIELDS = ("storage_sink_buckets", "locked_sink_buckets", "unchecked_sink_buckets", "sink_retention_summary")
+def _normalize_project(item: Item) -> dict[str, Any]:
+    """The retention of the sinks' buckets: the sinks joined to the project's bucket list."""
+    bucket_pages = item.details.get("buckets") or []
+    buckets = [bucket for page in bucket_pages for bucket in page or []]
+    return retention_facts(item.details.get("sinks") or [], buckets)
 
-PROJECT = ResourceSpec(
+
+# the fields _normalize_project computes from both details
+_RETENTION_FIELDS = tuple(retention_facts([], None))
+
+PROJECT = project_settings(
     type="gcp.logging.project",
     service="logging",
-    scope="global",
-    listing=None,
-    id="projects/{account}",
-    name="{account}",
-    arn=None,
-    fields=("sink_count", "enabled_sinks", "all_logs_sinks", *_RETENTION_FIELDS),
     normalize=_normalize_project,
     details=(
         Detail(
             "sinks",
             Call("projects.sinks.list", {"parent": "projects/{account}"}, result="sinks"),
-            provides=("sink_count", "enabled_sinks", "all_logs_sinks", *_RETENTION_FIELDS),
+            _sinks,
+            # joined to the buckets by _normalize_project (and what the buckets detail iterates over)
+            provides=_RETENTION_FIELDS,
         ),
         # at most one run: the project's buckets, only if some enabled sink exports to Cloud Storage
         Detail(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from scanner.providers.spec import Call, Item, ResourceSpec
+from scanner.providers.gcp.resources import self_linked
+from scanner.providers.spec import Call, Item
 
 ENFORCED_SSL_MODES = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
 
@@ -61,27 +62,10 @@ def _normalize_instance(item: Item) -> dict[str, Any]:
     }
 
 
-INSTANCE = ResourceSpec(
+INSTANCE = self_linked(
     type="gcp.sql.instance",
     service="sqladmin",
-    scope="global",
     listing=Call("instances.list", {"project": "{account}"}, result="items"),
-    id="{selfLink}",
-    name="{name}",
-    arn="{selfLink}",
-    fields=(
-        "region",
-        "database_version",
-        "instance_type",
-        "state",
-        "public_ip_enabled",
-        "authorized_networks",
-        "open_to_any_network",
-        "require_ssl",
-        "ssl_mode",
-        "ssl_enforced",
-        "backups_enabled",
-    ),
     normalize=_normalize_instance,
     region_field="region",
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.gcp.resources import labels, self_linked
+from scanner.providers.spec import Call, Detail, Item
 
 PUBLIC_PRINCIPALS = ("allUsers", "allAuthenticatedUsers")
 
@@ -37,7 +38,6 @@ def _normalize_bucket(item: Item) -> dict[str, Any]:
         "uniform_access_enabled": bool((iam.get("uniformBucketLevelAccess") or {}).get("enabled", False)),
         # absent on buckets created before the setting existed: they inherit the org policy
         "public_access_prevention": iam.get("publicAccessPrevention", "inherited"),
-        "public_members": public_members(item.details.get("iam_policy")),
         "default_kms_key": (raw.get("encryption") or {}).get("defaultKmsKeyName"),
         "versioning_enabled": bool((raw.get("versioning") or {}).get("enabled", False)),
         "retention_period_seconds": _retention_seconds(raw),
@@ -46,37 +46,23 @@ def _normalize_bucket(item: Item) -> dict[str, Any]:
     }
 
 
-BUCKET = ResourceSpec(
+BUCKET = self_linked(
     type="gcp.storage.bucket",
     service="storage",
-    scope="global",
     listing=Call("buckets.list", {"project": "{account}"}, result="items"),
+    # a bucket's id is its (globally unique) name, the resource id it has always had
     id="{id}",
-    name="{name}",
-    arn="{selfLink}",
     region_field="location",
     details=(
         Detail(
             "iam_policy",
             # version 3 so that a policy with conditional bindings is returned rather than refused
             Call("buckets.getIamPolicy", {"bucket": "{name}", "optionsRequestedPolicyVersion": 3}),
-            ("public_members",),
+            lambda policy: {"public_members": public_members(policy)},
         ),
     ),
-    fields=(
-        "location",
-        "storage_class",
-        "uniform_access_enabled",
-        "public_access_prevention",
-        "public_members",
-        "default_kms_key",
-        "versioning_enabled",
-        "retention_period_seconds",
-        "retention_locked",
-        "log_bucket",
-    ),
     normalize=_normalize_bucket,
-    tags=lambda item: {str(key): str(value) for key, value in (item.raw.get("labels") or {}).items()},
+    tags=labels,
 )
 
 SPECS = (BUCKET,)

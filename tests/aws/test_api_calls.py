@@ -1,0 +1,19 @@
+"""The scan reports every AWS call it made: identity and region discovery included, nothing twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.support import aws as support_aws
+from tests.support.scanning import rules_by_id
+
+
+def test_api_calls_match_the_sdk_calls_made(aws):
+    aws.client("s3").create_bucket(Bucket="counted-bucket")
+    made: Counter[str] = Counter()
+    aws.events.register("before-call", lambda event_name, **_: made.update([event_name]))
+    result = support_aws.run(aws, rules_by_id("aws.s3.bucket_versioning_enabled", "aws.ec2.volume_encrypted"))
+    assert made["before-call.sts.GetCallerIdentity"] == 1
+    assert made["before-call.ec2.DescribeRegions"] == 1, "no region given: the enabled ones were listed"
+    assert made["before-call.ec2.DescribeVolumes"] == len(result.scan.regions) > 1
+    assert result.scan.api_calls == sum(made.values())
