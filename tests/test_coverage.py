@@ -14,18 +14,16 @@ from scanner.mappings import Checkability, ControlMapping, catalogues
 from scanner.models import (
     Finding,
     Remediation,
-    ResourceRef,
     Responsibility,
     RuleRecord,
-    ScanMeta,
     ScanResult,
     Severity,
     Status,
-    summarize,
 )
 from scanner.reports import controls_json, controls_markdown
 from scanner.result_data import with_rule_data
 from tests.support import aws
+from tests.support.results import make_finding, make_result
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -48,33 +46,11 @@ def control(coverage, framework: str, control_id: str):
     return found
 
 
-def finding(rule_id: str, status: Status, resource_id: str = "r1", region: str = "us-east-1") -> Finding:
-    resource = ResourceRef(provider="aws", account="111122223333", region=region, type="aws.s3.bucket", id=resource_id)
-    return Finding(
-        rule_id=rule_id,
-        title=rule_id,
-        status=status,
-        severity=Severity.HIGH,
-        message=f"{status.value} on {resource_id}",
-        resource=resource,
-        evidence={},
-        remediation=Remediation(text="fix it"),
-        fingerprint=Finding.fingerprint_for(rule_id, resource),
-    )
+def finding(rule_id: str, status: Status, resource_id: str = "r1") -> Finding:
+    return make_finding(rule_id, resource_id, status)
 
 
-def scan_result(*findings: Finding) -> ScanResult:
-    meta = ScanMeta(
-        tool_version="0.0.0",
-        provider="aws",
-        account="111122223333",
-        regions=("us-east-1",),
-        started=NOW,
-        finished=NOW,
-        rules_evaluated=1,
-        resources_scanned=1,
-    )
-    return ScanResult(scan=meta, summary=summarize(findings, ()), findings=tuple(findings), errors=())
+scan_result = make_result
 
 
 def with_mapping(result: ScanResult, rule_id: str, *targets: tuple[str, str]) -> ScanResult:

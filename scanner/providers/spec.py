@@ -213,6 +213,36 @@ class ResourceSpec:
         return found
 
 
+def singleton(
+    type: str,
+    service: str,
+    details: tuple[Detail, ...],
+    normalize: Normalizer | None = None,
+    *,
+    id: str,
+    name: str,
+    arn: str | None = None,
+    scope: Literal["global", "regional"] = "global",
+) -> ResourceSpec:
+    """Settings that exist once per account (subscription, project, tenant) or, ``regional``, once per region.
+
+    Nothing is listed: the resource is identified from context (``{account}``,
+    ``{region}``) and its fields come from detail calls, so a denied call makes
+    its fields unavailable on that one resource rather than dropping it.
+    """
+    return ResourceSpec(
+        type=type,
+        service=service,
+        scope=scope,
+        listing=None,
+        id=id,
+        name=name,
+        arn=arn,
+        normalize=normalize,
+        details=details,
+    )
+
+
 def resolve(value: Any, item: Mapping[str, Any], context: Context) -> Any:
     """Fill templates in call parameters and identity fields (see ``Call``)."""
     if isinstance(value, Mapping):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, Lookup, Normalizer, ResourceSpec
+from scanner.providers.spec import Call, Detail, Item, Lookup, Normalizer, ResourceSpec, singleton
 
 
 def arm_tags(item: Item) -> dict[str, str]:
@@ -57,14 +57,12 @@ def subscription_settings(
     normalize: Normalizer | None = None,
 ) -> ResourceSpec:
     """One resource per subscription for subscription-wide settings (diagnostics, Defender plans)."""
-    return ResourceSpec(
-        type=type,
-        service=service,
-        scope="global",
-        listing=None,
+    return singleton(
+        type,
+        service,
+        details,
+        normalize,
         id="/subscriptions/{account}",
         name="subscription {account}",
         arn="/subscriptions/{account}",
-        normalize=normalize,
-        details=details,
     )

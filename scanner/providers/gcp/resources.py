@@ -12,7 +12,7 @@ project, named after it.
 
 from __future__ import annotations
 
-from scanner.providers.spec import Call, Detail, Item, Lookup, Normalizer, ResourceSpec, TagReader
+from scanner.providers.spec import Call, Detail, Item, Lookup, Normalizer, ResourceSpec, TagReader, singleton
 
 
 def labels(item: Item) -> dict[str, str]:
@@ -59,14 +59,4 @@ def project_settings(
     normalize: Normalizer | None = None,
 ) -> ResourceSpec:
     """One resource per project for project-wide settings (IAM policy, log sinks)."""
-    return ResourceSpec(
-        type=type,
-        service=service,
-        scope="global",
-        listing=None,
-        id="projects/{account}",
-        name="{account}",
-        arn=None,
-        normalize=normalize,
-        details=details,
-    )
+    return singleton(type, service, details, normalize, id="projects/{account}", name="{account}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.spec import Call, Detail, Item, singleton
 
 
 def _records_all_supported(recorder: dict[str, Any]) -> bool:
@@ -47,14 +47,12 @@ def _normalize_region(item: Item) -> dict[str, Any]:
     }
 
 
-REGION_SETTINGS = ResourceSpec(
+REGION_SETTINGS = singleton(
     type="aws.config.region_settings",
     service="config",
-    scope="regional",
-    listing=None,
     id="{region}",
     name="AWS Config in {region}",
-    arn=None,
+    scope="regional",
     details=(
         Detail(
             "recorders",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, Item, Lookup, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, Item, Lookup, ResourceSpec, singleton, tag_list
 
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 _PORTED = ("tcp", "udp")
@@ -140,14 +140,12 @@ VOLUME = ResourceSpec(
     tags=tag_list("Tags"),
 )
 
-REGION_SETTINGS = ResourceSpec(
+REGION_SETTINGS = singleton(
     type="aws.ec2.region_settings",
     service="ec2",
-    scope="regional",
-    listing=None,
     id="{region}",
     name="EC2 settings in {region}",
-    arn=None,
+    scope="regional",
     details=(
         Detail(
             "ebs_encryption",

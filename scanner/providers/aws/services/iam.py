@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from scanner.providers.aws import policy
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, Item, ResourceSpec, singleton, tag_list
 
 KEY_MAX_AGE_DAYS = 90
 KEY_MAX_IDLE_DAYS = 90
@@ -92,14 +92,11 @@ def _password_policy(password_policy: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-ACCOUNT = ResourceSpec(
+ACCOUNT = singleton(
     type="aws.iam.account",
     service="iam",
-    scope="global",
-    listing=None,
     id="{account}",
     name="IAM account settings",
-    arn=None,
     details=(
         Detail("summary", Call("get_account_summary", result="SummaryMap"), _account_summary),
         Detail(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.providers.aws import policy
-from scanner.providers.spec import Call, Detail, ResourceSpec, tag_list
+from scanner.providers.spec import Call, Detail, ResourceSpec, singleton, tag_list
 
 _BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 _PUBLIC_GROUPS = {
@@ -112,14 +112,11 @@ BUCKET = ResourceSpec(
     tags=tag_list("tagging"),
 )
 
-ACCOUNT = ResourceSpec(
+ACCOUNT = singleton(
     type="aws.s3.account",
     service="s3control",
-    scope="global",
-    listing=None,
     id="{account}",
     name="S3 account settings",
-    arn=None,
     details=(
         Detail(
             "public_access_block",

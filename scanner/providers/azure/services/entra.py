@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.providers.spec import Call, Detail, ResourceSpec
+from scanner.providers.spec import Call, Detail, singleton
 
 GRAPH_PERMISSION = "Policy.Read.All"
 SECURITY_DEFAULTS_PATH = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy"
@@ -123,14 +123,11 @@ def _conditional_access(listed: Any) -> dict[str, Any]:
     }
 
 
-TENANT = ResourceSpec(
+TENANT = singleton(
     type="azure.entra.tenant",
     service="graph",
-    scope="global",
-    listing=None,
     id="tenant",
     name="Microsoft Entra tenant",
-    arn=None,
     details=(
         Detail("security_defaults", Call(SECURITY_DEFAULTS_PATH), _security_defaults),
         Detail("conditional_access", Call(CONDITIONAL_ACCESS_PATH, result="value"), _conditional_access),
