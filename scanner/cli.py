@@ -411,7 +411,10 @@ def _scan_inputs(provider: str, options: dict[str, Any]) -> tuple[list[Rule], Ap
         max_attempts=options["max_attempts"], timeout=options["timeout"], max_workers=options["max_workers"]
     )
     config = load_config(options["config_path"])
-    params = ScanParams(allowed_regions=tuple(options["allowed_regions"]) or config.allowed_regions)
+    params = ScanParams(
+        allowed_regions=tuple(options["allowed_regions"]) or config.allowed_regions,
+        **{name: getattr(config, name) for name in ("production_tag", "personal_data_tag") if getattr(config, name)},
+    )
     plan = ReportPlan(
         formats=tuple(options["formats"] or ("json",)),
         output_dir=options["output_dir"],

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from scanner.datafile import field_error, read_yaml
 from scanner.errors import UsageError
+from scanner.models import TagSelector
 
 DEFAULT_CONFIG = Path(".cloudscan") / "config.yaml"
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")  # AWS: eu-west-1
@@ -24,6 +25,10 @@ class ScanConfig(BaseModel):
 
     allowed_regions: tuple[str, ...] = ()
     """Data residency (ISO/IEC 27018 A.12.1): regions where data may be stored."""
+    production_tag: TagSelector | None = None
+    """The tag that marks production resources (default ``environment: production``)."""
+    personal_data_tag: TagSelector | None = None
+    """The tag that marks stores of personal data (default ``data-classification: personal``)."""
 
     @field_validator("allowed_regions")
     @classmethod

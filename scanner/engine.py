@@ -49,12 +49,13 @@ def evaluate(
         by_type[resource.type].append(resource)
     failed_listings = [error for error in errors if error.resource_type]
 
-    scan_params = (params or ScanParams()).model_dump(mode="json")
+    params = params or ScanParams()
+    scan_params = params.model_dump(mode="json")
     findings: list[Finding] = []
     for rule in rules:
         controls = controls_for(rule.id)
         for resource in by_type.get(rule.resource_type, ()):
-            finding = _evaluate_one(rule, resource, controls, scan_params)
+            finding = _evaluate_one(rule, resource, controls, scan_params, params.tagged(resource.tags))
             if finding is not None:
                 findings.append(finding)
         for error in failed_listings:
@@ -80,7 +81,11 @@ def overall_responsibility(controls: tuple[ControlRef, ...]) -> Responsibility |
 
 
 def _evaluate_one(
-    rule: Rule, resource: Resource, controls: tuple[ControlRef, ...], params: dict[str, Any]
+    rule: Rule,
+    resource: Resource,
+    controls: tuple[ControlRef, ...],
+    params: dict[str, Any],
+    tagged: dict[str, bool],
 ) -> Finding | None:
     """PASS, FAIL or ERROR for one resource, or None when the rule does not apply to it.
 
@@ -89,7 +94,12 @@ def _evaluate_one(
     AWS-managed key) never becomes an ERROR finding.
     """
     check = rule.check
-    document = {**resource.config, "resource": resource.ref().model_dump(mode="json"), "params": params}
+    document = {
+        **resource.config,
+        "resource": resource.ref().model_dump(mode="json"),
+        "params": params,
+        "tagged": tagged,
+    }
     if check.applies_when is not None:
         error = _unavailable(rule, resource, root_fields(check.applies_when), controls)
         if error is not None:

@@ -270,15 +270,37 @@ class ScanError(Strict):
     message: str
 
 
+class TagSelector(Strict):
+    """A tag that marks a class of resources, e.g. ``environment: production``."""
+
+    key: str = Field(min_length=1)
+    value: str
+
+
 class ScanParams(Strict):
-    """User-set policy that rules may read as ``params`` (e.g. the data-residency region list)."""
+    """User-set policy that rules may read as ``params`` (e.g. the data-residency region list).
+
+    ``production_tag`` and ``personal_data_tag`` say how the organization marks production
+    resources and stores of personal data; rules read the outcome per resource as
+    ``tagged.production`` and ``tagged.personal_data``.
+    """
 
     allowed_regions: tuple[str, ...] = ()
+    production_tag: TagSelector = TagSelector(key="environment", value="production")
+    personal_data_tag: TagSelector = TagSelector(key="data-classification", value="personal")
+
+    def tagged(self, tags: dict[str, str]) -> dict[str, bool]:
+        """Which tag-defined classes a resource with ``tags`` belongs to."""
+        return {
+            "production": tags.get(self.production_tag.key) == self.production_tag.value,
+            "personal_data": tags.get(self.personal_data_tag.key) == self.personal_data_tag.value,
+        }
 
 
 # Names a rule condition may read besides the resource config: the resource's identity
-# (``resource.region``) and the scan's parameters (``params.allowed_regions``).
-RESERVED_ROOTS = ("resource", "params")
+# (``resource.region``), the scan's parameters (``params.allowed_regions``) and the classes
+# the resource's tags put it in under those parameters (``tagged.production``).
+RESERVED_ROOTS = ("resource", "params", "tagged")
 
 
 class ScanMeta(Strict):

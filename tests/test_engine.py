@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scanner.engine import evaluate, render_message
-from scanner.models import Remediation, Resource, Rule, ScanError, Status
+from scanner.errors import UsageError
+from scanner.models import Remediation, Resource, Rule, ScanError, ScanParams, Status, TagSelector
 
 RULE = Rule.model_validate(
     {
@@ -107,3 +110,35 @@ def test_fingerprint_is_stable_and_distinct():
 def test_render_message_is_human_readable():
     evidence = {"flags": {"A": True, "B": False}, "items": [], "name": None}
     assert render_message("{flags} / {items} / {name}", evidence) == "A=yes, B=no / none / none"
+
+
+PRODUCTION_RULE = RULE.model_copy(
+    update={
+        "check": RULE.check.model_copy(
+            update={"fields": ("enabled", "tagged.production"), "applies_when": "tagged.production"}
+        )
+    }
+)
+
+
+def test_tag_classes_follow_the_scan_parameters():
+    """``tagged.production`` is true for resources carrying the configured tag, whatever its key."""
+    tagged = widget("prod", enabled=False).model_copy(update={"tags": {"environment": "production"}})
+    custom = widget("custom", enabled=False).model_copy(update={"tags": {"stage": "prd"}})
+    untagged = widget("dev", enabled=False)
+    default = by_id(evaluate([PRODUCTION_RULE], [tagged, custom, untagged]))
+    assert set(default) == {"prod"} and default["prod"].status is Status.FAIL
+    assert default["prod"].evidence == {"enabled": False, "tagged.production": True}
+    params = ScanParams(production_tag=TagSelector(key="stage", value="prd"))
+    assert set(by_id(evaluate([PRODUCTION_RULE], [tagged, custom, untagged], params=params))) == {"custom"}
+
+
+def test_the_config_file_sets_the_tag_classes(tmp_path):
+    from scanner.config import load_config
+
+    path = tmp_path / "config.yaml"
+    path.write_text("production_tag: {key: stage, value: prd}\n")
+    assert load_config(path).production_tag == TagSelector(key="stage", value="prd")
+    path.write_text("production_tag: prd\n")
+    with pytest.raises(UsageError, match=r"config.yaml: field production_tag"):
+        load_config(path)
