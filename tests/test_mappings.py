@@ -32,7 +32,8 @@ ISO27018_PII_GUIDED = {
 # (see test_rules_protecting_stored_data_also_map_to_iso27018) must cite ISO/IEC 27018 as well.
 DATA_STORES = {
     "aws.s3.account", "aws.s3.bucket", "aws.ec2.volume", "aws.ec2.snapshot", "aws.ec2.image",
-    "aws.rds.instance", "aws.rds.snapshot",
+    "aws.rds.instance", "aws.rds.snapshot", "aws.rds.cluster", "aws.efs.file_system", "aws.dynamodb.table",
+    "aws.sqs.queue", "aws.backup.vault",
     "azure.storage.account", "azure.sql.server", "azure.compute.disk",
     "gcp.storage.bucket", "gcp.sql.instance", "gcp.compute.disk",
 }  # fmt: skip

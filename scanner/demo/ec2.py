@@ -1,8 +1,10 @@
-"""Demo EC2/VPC: world-open security groups, an unencrypted volume, a public snapshot, an IMDSv1 instance.
+"""Demo EC2/VPC: world-open security groups (SSH, RDP, all ports, PostgreSQL), an unencrypted volume,
+a public unencrypted snapshot, an IMDSv1 instance.
 
 Beside them, well-configured counterparts: a narrowly open web group, an
 encrypted volume and private snapshot, an IMDSv2-only instance, a VPC with flow
-logs, and EBS encryption by default in the first region only.
+logs, an emptied default security group and a network ACL denying admin ports
+from the Internet, and EBS encryption by default in the first region only.
 """
 
 from __future__ import annotations
@@ -36,6 +38,34 @@ def _ami(ec2) -> str:
     return sorted(image["ImageId"] for image in images)[0]
 
 
+def _lock_down_defaults(ec2, vpc_id: str) -> None:
+    """Empty the VPC's default security group and deny SSH and RDP from the Internet in its default NACL."""
+    default_group = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"][0]
+    if default_group.get("IpPermissions"):
+        ec2.revoke_security_group_ingress(
+            GroupId=default_group["GroupId"], IpPermissions=default_group["IpPermissions"]
+        )
+    if default_group.get("IpPermissionsEgress"):
+        ec2.revoke_security_group_egress(
+            GroupId=default_group["GroupId"], IpPermissions=default_group["IpPermissionsEgress"]
+        )
+    acl_id = ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"][0]["NetworkAclId"]
+    for number, port in ((50, 22), (51, 3389)):
+        ec2.create_network_acl_entry(
+            NetworkAclId=acl_id,
+            RuleNumber=number,
+            Protocol="6",
+            RuleAction="deny",
+            Egress=False,
+            CidrBlock="0.0.0.0/0",
+            PortRange={"From": port, "To": port},
+        )
+
+
 def plant(session: boto3.Session, regions: list[str]) -> None:
     secure_region, legacy_region = regions[0], regions[-1]
 
@@ -45,6 +75,7 @@ def plant(session: boto3.Session, regions: list[str]) -> None:
     ssh = _group(ec2, "demo-bastion-ssh", vpc_id, _tcp(22, WORLD))
     _group(ec2, "demo-rdp-jumpbox", vpc_id, _tcp(3389, ipv6=[{"CidrIpv6": "::/0"}]))
     _group(ec2, "demo-debug-wide-open", vpc_id, {"IpProtocol": "-1", "IpRanges": WORLD})
+    _group(ec2, "demo-reporting-postgres", vpc_id, _tcp(5432, WORLD))
     ec2.run_instances(
         ImageId=_ami(ec2),
         MinCount=1,
@@ -68,6 +99,7 @@ def plant(session: boto3.Session, regions: list[str]) -> None:
     ec2 = session.client("ec2", region_name=secure_region)
     ec2.enable_ebs_encryption_by_default()
     vpc_id = ec2.create_vpc(CidrBlock="10.20.0.0/16", TagSpecifications=_tags("vpc", "demo-app-vpc"))["Vpc"]["VpcId"]
+    _lock_down_defaults(ec2, vpc_id)
     web = _group(ec2, "demo-web-https", vpc_id, _tcp(443, WORLD), _tcp(22, [{"CidrIp": "10.20.0.0/16"}]))
     subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.1.0/24", AvailabilityZone=f"{secure_region}a")
     ec2.run_instances(

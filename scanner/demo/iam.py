@@ -1,8 +1,9 @@
-"""Demo IAM: a weak password policy, risky users and an admin-granting policy beside a tidy user.
+"""Demo IAM: a weak password policy, risky users, roles and policies beside a tidy user.
 
-Some account state cannot be made through the API (old keys, past key use, AWS
-managed policies, which moto only loads on request); it is set directly on moto's
-in-process IAM backend, the same way the tests do it.
+Some account state cannot be made through the API (old keys, past key and password
+use, the root user's row of the credential report, AWS managed policies, which moto
+only loads on request); it is set directly on moto's in-process IAM backend, the
+same way the tests do it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import boto3
 
 DEMO_PASSWORD = "DemoOnly-NotASecret-1"
 ADMINISTRATOR_ACCESS = "AdministratorAccess"
+CLOUDSHELL_FULL_ACCESS = "AWSCloudShellFullAccess"
+ROOT_ROW = "<root_account>"
 
 
 def _document(*statements: dict) -> str:
@@ -58,6 +61,54 @@ def mark_access_key_used(account_id: str, user_name: str, access_key_id: str, da
             key.last_used = AccessKeyLastUsed(utcnow() - timedelta(days=days_ago), "s3", "us-east-1")
 
 
+def backdate_user(account_id: str, user_name: str, days: int) -> None:
+    """Pretend the user, and so its console password (moto dates the login profile with it), is ``days`` old."""
+    user = iam_backend(account_id).get_user(user_name)
+    user.create_date = user.create_date - timedelta(days=days)
+
+
+def mark_password_used(account_id: str, user_name: str, days_ago: int) -> None:
+    """Record a console sign-in ``days_ago`` days back (ListUsers' PasswordLastUsed)."""
+    from moto.core.utils import utcnow
+
+    iam_backend(account_id).get_user(user_name).password_last_used = utcnow() - timedelta(days=days_ago)
+
+
+def record_root_usage(
+    account_id: str, password_days_ago: int | None = None, access_key_days_ago: int | None = None
+) -> None:
+    """Give moto's credential report the root user's row that IAM always writes (moto writes none).
+
+    ``None`` means never used. The report still has to be generated through the API first.
+    """
+    from moto.core.utils import utcnow
+
+    backend = iam_backend(account_id)
+    users_only = type(backend).get_credential_report.__get__(backend)
+
+    def stamp(days_ago: int | None) -> str:
+        if days_ago is None:
+            return "N/A"
+        return (utcnow() - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    def with_root() -> str:
+        header, _, rows = users_only().partition("\n")
+        root = {
+            "user": ROOT_ROW,
+            "arn": f"arn:aws:iam::{account_id}:root",
+            "user_creation_time": stamp(2000),
+            "password_enabled": "not_supported",
+            "password_last_used": "no_information" if password_days_ago is None else stamp(password_days_ago),
+            "mfa_active": "false",
+            "access_key_1_active": "false" if access_key_days_ago is None else "true",
+            "access_key_1_last_used_date": stamp(access_key_days_ago),
+        }
+        row = ",".join(root.get(column, "not_supported") for column in header.split(","))
+        return f"{header}\n{row}\n{rows}"
+
+    backend.get_credential_report = with_root
+
+
 def plant(session: boto3.Session, regions: list[str]) -> None:
     iam = session.client("iam")
     account_id = session.client("sts").get_caller_identity()["Account"]
@@ -91,6 +142,28 @@ def plant(session: boto3.Session, regions: list[str]) -> None:
     )["Policy"]["Arn"]
     iam.create_group(GroupName="demo-power-users")
     iam.attach_group_policy(GroupName="demo-power-users", PolicyArn=everything)
+    # ...which also gets a full CloudShell environment (shell, file transfer) through the AWS managed policy.
+    iam.attach_group_policy(
+        GroupName="demo-power-users", PolicyArn=ensure_aws_managed_policy(account_id, CLOUDSHELL_FULL_ACCESS)
+    )
+
+    # A role any AWS account in the world may assume: its trust policy names "*" with no condition.
+    iam.create_role(
+        RoleName="demo-partner-access",
+        AssumeRolePolicyDocument=_document(
+            {"Sid": "PartnerAssume", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
+        ),
+    )
+
+    # A build user holding two active access keys, both in use.
+    iam.create_user(UserName="demo-build-bot")
+    for days_ago in (1, 2):
+        key = iam.create_access_key(UserName="demo-build-bot")["AccessKey"]["AccessKeyId"]
+        mark_access_key_used(account_id, "demo-build-bot", key, days_ago=days_ago)
+
+    # A credential report exists (the scanner only reads it); root last signed in 200 days ago.
+    iam.generate_credential_report()
+    record_root_usage(account_id, password_days_ago=200)
 
     # A compliant console user: MFA, a fresh key in use, least-privilege policy via a group.
     iam.create_user(UserName="demo-analyst")

@@ -11,8 +11,10 @@ provider's ``Transport``.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -69,6 +71,35 @@ def _element_item(element: Any, raw: dict[str, Any]) -> Any:
     return {**element, "parent": raw} if isinstance(element, dict) else element
 
 
+class _OnceEach:
+    """Makes each distinct call once per collection, however many resource types ask for it.
+
+    Several types read the same answer (RDS instances for instances, clusters and
+    parameter groups); the first asker calls, concurrent askers wait for its answer,
+    and a failure is shared the same way, so every type reports the same error.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[str, ...], Future[Any]] = {}
+
+    def answer(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+        with self._lock:
+            future = self._answers.get(key)
+            first = future is None
+            if first:
+                future = self._answers[key] = Future()
+        if first:
+            try:
+                future.set_result(make())
+            except BaseException as error:  # shared with every waiter; a bug must not leave them hanging
+                future.set_exception(error)
+        try:
+            return future.result()
+        except CallFailed as failure:
+            raise CallFailed(failure.code, failure.message) from None
+
+
 class Collector:
     """Collects one account's declared resource types.
 
@@ -99,6 +130,7 @@ class Collector:
         self.aggregates = list(aggregates)
         self.max_workers = max_workers
         self.progress = progress or (lambda done: None)
+        self._once = _OnceEach()
 
     def collect(self) -> Inventory:
         inventory = Inventory()
@@ -217,8 +249,10 @@ class Collector:
 
     def _call(self, service: str, region: str, call: Call, item: dict[str, Any], context: Context) -> Any:
         params = resolve(dict(call.params), item, context)
+        client = call.service or service
+        key = (client, region, call.operation, json.dumps(params, sort_keys=True, default=str))
         try:
-            response = self.transport.call(call.service or service, region, call, params)
+            response = self._once.answer(key, lambda: self.transport.call(client, region, call, params))
         except CallFailed as failure:
             if failure.code in call.absent:
                 return None

@@ -17,3 +17,24 @@ def test_api_calls_match_the_sdk_calls_made(aws):
     assert made["before-call.ec2.DescribeRegions"] == 1, "no region given: the enabled ones were listed"
     assert made["before-call.ec2.DescribeVolumes"] == len(result.scan.regions) > 1
     assert result.scan.api_calls == sum(made.values())
+
+
+def test_a_call_several_resource_types_need_is_made_once(aws):
+    """RDS instances, clusters and parameter groups all read DescribeDBInstances: one call per region."""
+    rds = aws.client("rds")
+    rds.create_db_instance(
+        DBInstanceIdentifier="shared-answer", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20
+    )
+    made: Counter[str] = Counter()
+    aws.events.register("before-call.rds", lambda event_name, **_: made.update([event_name]))
+    rules = [rule for rule in rules_by_all_rds()]
+    result = support_aws.run(aws, rules, regions=[support_aws.REGION])
+    assert {f.resource.type for f in result.findings} >= {"aws.rds.instance", "aws.rds.parameter_group"}
+    assert made["before-call.rds.DescribeDBInstances"] == 1
+    assert result.scan.api_calls == sum(made.values()) + 1, "plus the caller identity"
+
+
+def rules_by_all_rds():
+    from scanner.rules import load_rules
+
+    return [rule for rule in load_rules() if rule.provider == "aws" and rule.service == "rds"]

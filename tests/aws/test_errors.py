@@ -131,16 +131,26 @@ def _enforced_scan(session: boto3.Session, rules=None, **kwargs):
     return run(session, rules, **kwargs)
 
 
+# moto cannot serve these services under IAM enforcement: it rejects every signed request to the REST-JSON ones
+# with SignatureDoesNotMatch (even for a user allowed "*"), authorizes CloudFront under another action name, and has
+# no Access Analyzer backend (the demo answers it on its own session only; see scanner/demo/accessanalyzer.py).
+# tests/aws/test_read_only.py proves the policy names every action a full scan calls, these included.
+MOTO_UNENFORCED = {
+    "accessanalyzer", "backup", "cloudfront", "efs", "eks", "guardduty", "lambda", "macie", "securityhub",
+}  # fmt: skip
+
+
 def test_documented_least_privilege_policy_is_enough():
-    """The policy printed by `cloudscan permissions aws` covers every call of a full demo scan."""
+    """The policy printed by `cloudscan permissions aws` is enough for a full demo scan, under IAM enforcement."""
     from scanner.demo import DEMO_REGIONS, plant_all
     from scanner.providers.aws.permissions import policy_document
 
+    rules = [rule for rule in load_rules() if rule.provider == "aws" and rule.service not in MOTO_UNENFORCED]
     with mock_aws():
         admin = boto3.Session(region_name="us-east-1")
         plant_all(admin, DEMO_REGIONS)
         auditor = restricted_session(admin, policy_document()["Statement"][0]["Action"] + MOTO_S3_ACTION_NAMES)
-        result = _enforced_scan(auditor, regions=DEMO_REGIONS)
+        result = _enforced_scan(auditor, rules, regions=DEMO_REGIONS)
     assert result.errors == ()
     assert [f for f in result.findings if f.status is Status.ERROR] == []
     assert result.summary.by_status["FAIL"] > 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
@@ -73,3 +75,54 @@ def test_unreadable_rotation_status_is_error_only_where_the_rule_applies():
     assert findings[symmetric].status is Status.ERROR
     assert "get_key_rotation_status failed: AccessDenied" in findings[symmetric].message
     assert not [f for f in result.findings if f.status is Status.PASS]
+
+
+POLICY_RULE = "aws.kms.key_policy_not_public"
+STATE_RULE = "aws.kms.key_not_pending_deletion"
+
+
+def _policy(*statements: dict) -> str:
+    root = {
+        "Sid": "EnableRootAccess",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [root, *statements]})
+
+
+def test_key_policy_open_to_everyone_fails(aws):
+    kms = aws.client("kms")
+    public = kms.create_key(Description="shared with the world")["KeyMetadata"]["KeyId"]
+    scoped = kms.create_key(Description="AWS-managed style")["KeyMetadata"]["KeyId"]
+    private = kms.create_key(Description="account only")["KeyMetadata"]["KeyId"]
+    decrypt = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["kms:Decrypt"], "Resource": "*"}
+    kms.put_key_policy(KeyId=public, PolicyName="default", Policy=_policy({"Sid": "AnyoneDecrypts", **decrypt}))
+    via_account = {
+        **decrypt,
+        "Condition": {
+            "StringEquals": {"kms:CallerAccount": "123456789012", "kms:ViaService": "s3.us-east-1.amazonaws.com"}
+        },
+    }
+    kms.put_key_policy(KeyId=scoped, PolicyName="default", Policy=_policy(via_account))
+    result = scan(aws, POLICY_RULE)
+    bad = finding(result, POLICY_RULE, public)
+    assert bad.status is Status.FAIL
+    assert bad.evidence == {"public_policy_statements": ["AnyoneDecrypts"]}
+    assert finding(result, POLICY_RULE, scoped).status is Status.PASS
+    assert finding(result, POLICY_RULE, private).status is Status.PASS
+
+
+def test_disabled_and_doomed_customer_keys_fail(aws):
+    kms = aws.client("kms")
+    doomed = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)
+    disabled = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.disable_key(KeyId=disabled)
+    usable = kms.create_key()["KeyMetadata"]["KeyId"]
+    result = scan(aws, STATE_RULE)
+    assert finding(result, STATE_RULE, doomed).status is Status.FAIL
+    assert finding(result, STATE_RULE, doomed).evidence["key_state"] == "PendingDeletion"
+    assert finding(result, STATE_RULE, disabled).status is Status.FAIL
+    assert finding(result, STATE_RULE, usable).status is Status.PASS

@@ -113,3 +113,111 @@ def test_snapshot_not_public(aws):
     assert finding(result, SNAPSHOT, "private-snap").status is Status.PASS
     # moto also made an automated snapshot of source-db; automated snapshots cannot be shared and are not listed.
     assert {f.resource.id for f in result.findings} == {"public-snap", "shared-snap", "private-snap"}
+
+
+TLS = "aws.rds.parameter_group_tls_enforced"
+MULTI_AZ = "aws.rds.instance_multi_az"
+MINOR = "aws.rds.instance_auto_minor_upgrade"
+CLUSTER_RULES = (
+    "aws.rds.cluster_storage_encrypted",
+    "aws.rds.cluster_backup_retention",
+    "aws.rds.cluster_deletion_protection",
+    "aws.rds.cluster_not_publicly_accessible",
+)
+
+
+def _parameter_group(rds, name, family, **parameters):
+    rds.create_db_parameter_group(DBParameterGroupName=name, DBParameterGroupFamily=family, Description=name)
+    if parameters:
+        rds.modify_db_parameter_group(
+            DBParameterGroupName=name,
+            Parameters=[
+                {"ParameterName": key, "ParameterValue": value, "ApplyMethod": "pending-reboot"}
+                for key, value in parameters.items()
+            ],
+        )
+
+
+def test_tls_is_read_once_per_parameter_group(aws):
+    rds = aws.client("rds")
+    _parameter_group(rds, "pg16-tls", "postgres16", **{"rds.force_ssl": "1"})
+    _parameter_group(rds, "mysql80-plain", "mysql8.0", require_secure_transport="0", max_connections="200")
+    _parameter_group(rds, "mysql80-unused", "mysql8.0")
+    for name in ("orders-db", "orders-db-2", "orders-db-3"):
+        _instance(rds, name, DBParameterGroupName="pg16-tls")
+    rds.create_db_instance(
+        DBInstanceIdentifier="crm-db",
+        Engine="mysql",
+        DBInstanceClass="db.t3.micro",
+        MasterUsername="dbadmin",
+        MasterUserPassword=PASSWORD,
+        AllocatedStorage=20,
+        DBParameterGroupName="mysql80-plain",
+    )
+    asked: list[str] = []
+    event = "before-parameter-build.rds.DescribeDBParameters"
+    aws.events.register(event, lambda params, **_: asked.append(params["DBParameterGroupName"]))
+    result = scan(aws, TLS)
+    good = finding(result, TLS, "pg16-tls")
+    assert good.status is Status.PASS
+    assert good.evidence == {
+        "tls_enforced": True,
+        "tls_parameter": "rds.force_ssl",
+        "tls_parameter_value": "1",
+        "family": "postgres16",
+        "used_by_instances": ["orders-db", "orders-db-2", "orders-db-3"],
+    }
+    bad = finding(result, TLS, "mysql80-plain")
+    assert bad.status is Status.FAIL
+    assert bad.evidence["tls_parameter"] == "require_secure_transport"
+    assert bad.evidence["used_by_instances"] == ["crm-db"]
+    assert "mysql80-unused" not in {f.resource.id for f in result.findings}, "a group no instance uses is skipped"
+    # One DescribeDBParameters per parameter group of the region, however many instances share it.
+    assert sorted(asked) == sorted(set(asked)) and "pg16-tls" in asked
+
+
+def test_production_instances_need_multi_az_and_every_instance_auto_minor_upgrades(aws):
+    rds = aws.client("rds")
+    production = [{"Key": "environment", "Value": "production"}]
+    _instance(rds, "prod-single", Tags=production, MultiAZ=False, AutoMinorVersionUpgrade=False)
+    _instance(rds, "prod-multi", Tags=production, MultiAZ=True)
+    _instance(rds, "dev-single", Tags=[{"Key": "environment", "Value": "dev"}], MultiAZ=False)
+    result = scan(aws, MULTI_AZ, MINOR)
+    single = finding(result, MULTI_AZ, "prod-single")
+    assert single.status is Status.FAIL
+    assert single.evidence == {"multi_az": False, "cluster_id": None, "tagged.production": True}
+    assert finding(result, MULTI_AZ, "prod-multi").status is Status.PASS
+    assert "dev-single" not in {f.resource.id for f in result.findings if f.rule_id == MULTI_AZ}
+    assert finding(result, MINOR, "prod-single").status is Status.FAIL
+    assert finding(result, MINOR, "prod-multi").status is Status.PASS
+
+
+def test_cluster_rules(aws):
+    rds = aws.client("rds")
+    key = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    common = {"Engine": "aurora-postgresql", "MasterUsername": "dbadmin", "MasterUserPassword": PASSWORD}
+    rds.create_db_cluster(DBClusterIdentifier="loose-aurora", BackupRetentionPeriod=1, **common)
+    rds.create_db_cluster(
+        DBClusterIdentifier="safe-aurora",
+        BackupRetentionPeriod=14,
+        DeletionProtection=True,
+        StorageEncrypted=True,
+        KmsKeyId=key,
+        **common,
+    )
+    for cluster, public in (("loose-aurora", True), ("safe-aurora", False)):
+        rds.create_db_instance(
+            DBInstanceIdentifier=f"{cluster}-1",
+            Engine="aurora-postgresql",
+            DBInstanceClass="db.r6g.large",
+            DBClusterIdentifier=cluster,
+            PubliclyAccessible=public,
+        )
+    result = scan(aws, *CLUSTER_RULES)
+    assert {finding(result, rule, "loose-aurora").status for rule in CLUSTER_RULES} == {Status.FAIL}
+    assert {finding(result, rule, "safe-aurora").status for rule in CLUSTER_RULES} == {Status.PASS}
+    public = finding(result, "aws.rds.cluster_not_publicly_accessible", "loose-aurora")
+    assert public.evidence == {"publicly_accessible": True, "public_members": ["loose-aurora-1"]}
+    assert finding(result, "aws.rds.cluster_backup_retention", "loose-aurora").evidence == {"backup_retention_days": 1}
+    assert finding(result, "aws.rds.cluster_storage_encrypted", "safe-aurora").evidence["kms_key_id"] == key
+    assert PASSWORD not in result.model_dump_json()

@@ -29,6 +29,9 @@ VOLUME = "aws.ec2.volume_in_allowed_region"
 EBS_SNAPSHOT = "aws.ec2.snapshot_in_allowed_region"
 DB_INSTANCE = "aws.rds.instance_in_allowed_region"
 DB_SNAPSHOT = "aws.rds.snapshot_in_allowed_region"
+FILE_SYSTEM = "aws.efs.file_system_in_allowed_region"
+TABLE = "aws.dynamodb.table_in_allowed_region"
+LOG_GROUP = "aws.logs.log_group_in_allowed_region"
 
 
 def scan_allowing(session: boto3.Session, rule_id: str, allowed: tuple[str, ...]) -> ScanResult:
@@ -80,12 +83,37 @@ def _db_snapshot(session: boto3.Session, region: str) -> str:
     return name
 
 
+def _file_system(session: boto3.Session, region: str) -> str:
+    efs = session.client("efs", region_name=region)
+    return efs.create_file_system(CreationToken=f"share-{region}")["FileSystemId"]
+
+
+def _table(session: boto3.Session, region: str) -> str:
+    name = f"orders-{region}"
+    session.client("dynamodb", region_name=region).create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
+def _log_group(session: boto3.Session, region: str) -> str:
+    name = f"/app/{region}"
+    session.client("logs", region_name=region).create_log_group(logGroupName=name)
+    return name
+
+
 CASES: dict[str, Callable[[boto3.Session, str], str]] = {
     BUCKET: _bucket,
     VOLUME: _volume,
     EBS_SNAPSHOT: _ebs_snapshot,
     DB_INSTANCE: _db_instance,
     DB_SNAPSHOT: _db_snapshot,
+    FILE_SYSTEM: _file_system,
+    TABLE: _table,
+    LOG_GROUP: _log_group,
 }
 
 

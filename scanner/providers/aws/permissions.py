@@ -19,6 +19,7 @@ _ACTION_OVERRIDES = {
     ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
 }
 # The IAM prefix is the service's signing name (elbv2 -> elasticloadbalancing, efs -> elasticfilesystem,
 # s3control -> s3), except where IAM kept an older name than the endpoint's.

@@ -118,3 +118,58 @@ def full_admin_statements(document: Any) -> list[str]:
         and any(action in ("*", "*:*") for action in _as_list(statement.get("Action")))
         and "*" in _as_list(statement.get("Resource"))
     ]
+
+
+# In a KMS key policy, kms:CallerAccount also ties a "*" principal to one account: AWS-managed key
+# policies grant "*" with it (and kms:ViaService, which alone still admits every account).
+_KMS_RESTRICTING_CONDITION_KEYS = frozenset({"kms:calleraccount"})
+
+
+def public_key_policy_statements(document: Any) -> list[str]:
+    """Allow statements of a KMS key policy granting to anyone (``*``) without a restricting condition."""
+    found = []
+    for index, statement in enumerate(statements(document)):
+        if statement.get("Effect") != "Allow" or not principal_is_public(statement.get("Principal")):
+            continue
+        if has_restricting_condition(statement):
+            continue
+        condition = statement.get("Condition")
+        blocks = condition.values() if isinstance(condition, dict) else ()
+        if any(
+            isinstance(block, dict) and any(key.lower() in _KMS_RESTRICTING_CONDITION_KEYS for key in block)
+            for block in blocks
+        ):
+            continue
+        found.append(statement_label(statement, index))
+    return found
+
+
+# Condition operators that deny a request whose aws:RequestedRegion is not one of the listed values.
+_REGION_NOT_IN = ("stringnotequals", "stringnotequalsifexists", "stringnotequalsignorecase", "stringnotlike")
+
+
+def region_allow_lists(document: Any) -> list[list[str]]:
+    """For each Deny statement that denies (nearly) everything outside a region list, that list.
+
+    A statement counts when it is a Deny on every resource, for every action (``Action: "*"``) or for
+    every action but some (``NotAction``, which SCPs use to exempt global services such as IAM), with a
+    ``StringNotEquals``-style condition on ``aws:RequestedRegion``. Other condition keys in the same
+    statement (e.g. ``ArnNotLike`` on ``aws:PrincipalARN`` for a break-glass role) are allowed, as in
+    AWS's own example SCP.
+    """
+    found = []
+    for statement in statements(document):
+        if statement.get("Effect") != "Deny" or "*" not in _as_list(statement.get("Resource", "*")):
+            continue
+        if "NotAction" not in statement and "*" not in _as_list(statement.get("Action")):
+            continue
+        condition = statement.get("Condition") or {}
+        if not isinstance(condition, dict):
+            continue
+        for operator, block in condition.items():
+            if str(operator).lower() not in _REGION_NOT_IN or not isinstance(block, dict):
+                continue
+            for key, value in block.items():
+                if str(key).lower() == "aws:requestedregion":
+                    found.append(sorted({str(region) for region in _as_list(value)}))
+    return found

@@ -6,46 +6,49 @@ already carries every inline policy document and attached managed policy, so no
 per-policy ``Get*Policy`` call is needed.
 
 Access-key last use is the one fact IAM only gives per key
-(``GetAccessKeyLastUsed``): a ``for_each`` detail calls it once per active key,
-so no credential report (whose generation is a write) is needed.
+(``GetAccessKeyLastUsed``): a ``for_each`` detail calls it once per active key.
+Console-password last use comes from one ``ListUsers`` lookup shared by all
+users, so users need no credential report.
+
+The root user's last use is only in the credential report. The scanner reads an
+existing report (``GetCredentialReport``) and never generates one
+(``GenerateCredentialReport`` starts a job in the account): without a current
+report, the root-usage fields are unavailable and their rule reports ERROR with
+IAM's ``ReportNotPresent`` / ``ReportExpired`` answer. Only the root user's row
+of the report is kept.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timezone
 from typing import Any
 
 from scanner.providers.aws import policy
-from scanner.providers.spec import Call, Detail, Item, ResourceSpec, singleton, tag_list
+from scanner.providers.spec import Aggregate, Call, Detail, Item, Lookup, ResourceSpec, singleton, tag_list
+from scanner.providers.timestamps import as_utc, days_since
 
 KEY_MAX_AGE_DAYS = 90
 KEY_MAX_IDLE_DAYS = 90
+CREDENTIAL_MAX_IDLE_DAYS = 45
+ROOT_RECENT_USE_DAYS = 90
 PASSWORD_MIN_LENGTH = 14
 SERVICE_LINKED_PATH = "/aws-service-role/"
 _ADMINISTRATOR_ACCESS = "AdministratorAccess"
+CLOUDSHELL_FULL_ACCESS = "AWSCloudShellFullAccess"
+_ROOT_ROW = "<root_account>"
+# Columns of the credential report that record a use of the root user's credentials.
+_ROOT_USE_COLUMNS = (
+    ("password", "password_last_used"),
+    ("access key 1", "access_key_1_last_used_date"),
+    ("access key 2", "access_key_2_last_used_date"),
+)
 _USER = {"UserName": "{UserName}"}
-_NO_DATE = {"N/A", "no_information", "not_supported", ""}
 
 
 def _authorization_details(filter_name: str, result: str) -> Call:
     return Call("get_account_authorization_details", {"Filter": [filter_name]}, result=result)
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value not in _NO_DATE:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    else:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _days_since(moment: datetime, now: datetime) -> int:
-    return max((now - moment).days, 0)
 
 
 def short_key(access_key_id: str) -> str:
@@ -92,6 +95,41 @@ def _password_policy(password_policy: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def _report_rows(content: Any) -> list[dict[str, str]]:
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", errors="replace")
+    if not isinstance(content, str):
+        return []
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def root_usage(report: dict[str, Any] | None, now: datetime | None = None) -> dict[str, Any]:
+    """When the root user's password and access keys were last used, from the credential report's root row.
+
+    ``root_not_used_recently`` is None when the report has no root row (IAM always writes one), so
+    the rule reports ERROR rather than a verdict it cannot prove. Other users' rows are never read.
+    """
+    now = now or datetime.now(timezone.utc)
+    report = report or {}
+    root = next((row for row in _report_rows(report.get("Content")) if row.get("user") == _ROOT_ROW), None)
+    uses = []
+    for credential, column in _ROOT_USE_COLUMNS:
+        used = as_utc((root or {}).get(column))
+        if used is not None:
+            uses.append(
+                {"credential": credential, "last_used": used.date().isoformat(), "days_ago": days_since(used, now)}
+            )
+    uses.sort(key=lambda use: use["days_ago"])
+    last = uses[0]["days_ago"] if uses else None
+    generated = as_utc(report.get("GeneratedTime"))
+    return {
+        "root_credentials_used": uses,
+        "root_last_used_days_ago": last,
+        "root_not_used_recently": None if root is None else (last is None or last >= ROOT_RECENT_USE_DAYS),
+        "credential_report_generated": generated.isoformat(timespec="seconds") if generated else None,
+    }
+
+
 ACCOUNT = singleton(
     type="aws.iam.account",
     service="iam",
@@ -104,6 +142,9 @@ ACCOUNT = singleton(
             Call("get_account_password_policy", result="PasswordPolicy", absent=("NoSuchEntity",)),
             _password_policy,
         ),
+        # Read-only: an existing report is read, never generated. ReportNotPresent / ReportExpired
+        # make the root-usage fields unavailable (ERROR), which is what the rule should say.
+        Detail("credential_report", Call("get_credential_report"), root_usage),
     ),
 )
 
@@ -120,15 +161,20 @@ def inline_full_admin(inline_policies: list[dict[str, Any]] | None) -> list[str]
     return found
 
 
+def aws_managed_policy_arn(name: str, partition: str | None) -> str:
+    return f"arn:{partition or 'aws'}:iam::aws:policy/{name}"
+
+
 def _principal_policies(item: Item, inline_key: str) -> dict[str, Any]:
     inline = item.raw.get(inline_key) or []
+    attached = [str(entry.get("PolicyArn")) for entry in item.raw.get("AttachedManagedPolicies") or []]
     return {
         "path": item.raw.get("Path", "/"),
         "inline_policy_names": [str(entry.get("PolicyName")) for entry in inline],
         "inline_full_admin_policies": inline_full_admin(inline),
-        "attached_policy_arns": [
-            str(entry.get("PolicyArn")) for entry in item.raw.get("AttachedManagedPolicies") or []
-        ],
+        "attached_policy_arns": attached,
+        "administrator_access_attached": aws_managed_policy_arn(_ADMINISTRATOR_ACCESS, item.context.partition)
+        in attached,
     }
 
 
@@ -139,8 +185,8 @@ def _key_ages(keys: list[dict[str, Any]] | None, now: datetime) -> list[tuple[di
     """Each key with its shortened id and its age in days (None when the creation date is unreadable)."""
     aged = []
     for key in keys or []:
-        created = _as_datetime(key.get("CreateDate"))
-        aged.append((key, short_key(str(key.get("AccessKeyId", ""))), _days_since(created, now) if created else None))
+        created = as_utc(key.get("CreateDate"))
+        aged.append((key, short_key(str(key.get("AccessKeyId", ""))), days_since(created, now) if created else None))
     return aged
 
 
@@ -153,6 +199,7 @@ def access_key_ages(keys: list[dict[str, Any]] | None, now: datetime | None = No
     aged = _key_ages(keys, now or datetime.now(timezone.utc))
     return {
         "access_keys": [{"key": label, "status": key.get("Status"), "age_days": age} for key, label, age in aged],
+        "active_access_key_count": sum(1 for key, _, _ in aged if _is_active(key)),
         "access_keys_not_rotated": [
             {"key": label, "age_days": age}
             for key, label, age in aged
@@ -162,9 +209,12 @@ def access_key_ages(keys: list[dict[str, Any]] | None, now: datetime | None = No
 
 
 def unused_access_keys(
-    keys: list[dict[str, Any]] | None, last_used: dict[str, Any], now: datetime
+    keys: list[dict[str, Any]] | None,
+    last_used: dict[str, Any],
+    now: datetime,
+    max_idle_days: int = KEY_MAX_IDLE_DAYS,
 ) -> list[dict[str, Any]]:
-    """The active keys unused for ``KEY_MAX_IDLE_DAYS``, with shortened key ids.
+    """The active keys unused for ``max_idle_days`` or more, with shortened key ids.
 
     ``last_used`` maps active key ids to their last use; a key never used counts
     as idle since its creation.
@@ -173,11 +223,33 @@ def unused_access_keys(
     for key, label, age in _key_ages(keys, now):
         if not _is_active(key) or age is None:
             continue
-        used = _as_datetime(last_used.get(str(key.get("AccessKeyId", ""))))
-        idle_days = _days_since(used, now) if used else age
-        if idle_days >= KEY_MAX_IDLE_DAYS:
+        used = as_utc(last_used.get(str(key.get("AccessKeyId", ""))))
+        idle_days = days_since(used, now) if used else age
+        if idle_days >= max_idle_days:
             idle.append({"key": label, "days_unused": idle_days, "ever_used": used is not None})
     return idle
+
+
+def unused_password(
+    password_created: Any, password_last_used: Any, now: datetime, max_idle_days: int = CREDENTIAL_MAX_IDLE_DAYS
+) -> dict[str, Any] | None:
+    """The console password if unused for ``max_idle_days`` or more, else None (also without a password).
+
+    Idle time runs from the later of the last sign-in and the login profile's creation, so a
+    password set up again after an old sign-in counts from when it was set up.
+    """
+    created = as_utc(password_created)
+    if created is None:
+        return None
+    used = as_utc(password_last_used)
+    idle_days = days_since(max(created, used) if used else created, now)
+    if idle_days < max_idle_days:
+        return None
+    return {"credential": "console password", "days_unused": idle_days, "ever_used": used is not None}
+
+
+def _password_last_used(users: list[dict[str, Any]] | None, user_name: Any) -> Any:
+    return next((user.get("PasswordLastUsed") for user in users or [] if user.get("UserName") == user_name), None)
 
 
 def _key_last_use(details: dict[str, Any]) -> dict[str, Any]:
@@ -189,13 +261,20 @@ def _key_last_use(details: dict[str, Any]) -> dict[str, Any]:
 def _normalize_user(item: Item) -> dict[str, Any]:
     details = item.details
     now = datetime.now(timezone.utc)
-    attached = item.raw.get("AttachedManagedPolicies") or []
-    admin_arn = f"arn:{item.context.partition}:iam::aws:policy/{_ADMINISTRATOR_ACCESS}"
+    key_last_use = _key_last_use(details)
+    password = unused_password(
+        details.get("login_profile"), _password_last_used(item.lookups.get("users"), item.raw.get("UserName")), now
+    )
+    idle_keys = unused_access_keys(details.get("access_keys"), key_last_use, now, CREDENTIAL_MAX_IDLE_DAYS)
     return {
         **_principal_policies(item, "UserPolicyList"),
         "groups": list(item.raw.get("GroupList") or []),
-        "access_keys_unused": unused_access_keys(details.get("access_keys"), _key_last_use(details), now),
-        "administrator_access_attached": any(entry.get("PolicyArn") == admin_arn for entry in attached),
+        "access_keys_unused": unused_access_keys(details.get("access_keys"), key_last_use, now),
+        "credentials_unused": ([password] if password else [])
+        + [
+            {"credential": f"access key {key['key']}", "days_unused": key["days_unused"], "ever_used": key["ever_used"]}
+            for key in idle_keys
+        ],
     }
 
 
@@ -215,22 +294,31 @@ USER = ResourceSpec(
         ),
         Detail(
             "login_profile",
-            # Only the presence of a console password is kept; nothing else from the profile.
-            Call("get_login_profile", _USER, result="LoginProfile.UserName", absent=("NoSuchEntity",)),
-            lambda profile: {"has_console_password": profile is not None},
+            # Only the presence of a console password and its creation date are kept.
+            Call("get_login_profile", _USER, result="LoginProfile.CreateDate", absent=("NoSuchEntity",)),
+            lambda created: {"has_console_password": created is not None},
+            provides=("credentials_unused",),
         ),
         Detail(
             "access_keys",
             Call("list_access_keys", _USER, result="AccessKeyMetadata"),
             access_key_ages,
             # read with the keys' last use by _normalize_user (key_last_used iterates over these keys)
-            provides=("access_keys_unused",),
+            provides=("access_keys_unused", "credentials_unused"),
         ),
         Detail(
             "key_last_used",
             Call("get_access_key_last_used", {"AccessKeyId": "{@}"}, result="AccessKeyLastUsed.LastUsedDate"),
-            provides=("access_keys_unused",),
+            provides=("access_keys_unused", "credentials_unused"),
             for_each="access_keys[?Status=='Active'].AccessKeyId",
+        ),
+    ),
+    # One call for every user: GetAccountAuthorizationDetails has no PasswordLastUsed, ListUsers does.
+    lookups=(
+        Lookup(
+            "users",
+            Call("list_users", result="Users[].{UserName: UserName, PasswordLastUsed: PasswordLastUsed}"),
+            provides=("credentials_unused",),
         ),
     ),
     normalize=_normalize_user,
@@ -243,7 +331,12 @@ USER = ResourceSpec(
 
 def _normalize_role(item: Item) -> dict[str, Any]:
     principal = _principal_policies(item, "RolePolicyList")
-    return {**principal, "is_service_linked": principal["path"].startswith(SERVICE_LINKED_PATH)}
+    return {
+        **principal,
+        "is_service_linked": principal["path"].startswith(SERVICE_LINKED_PATH),
+        # The trust policy comes with the listing (AssumeRolePolicyDocument); no GetRole call.
+        "trust_public_statements": policy.public_allow_statements(item.raw.get("AssumeRolePolicyDocument")),
+    }
 
 
 ROLE = ResourceSpec(
@@ -297,4 +390,26 @@ POLICY = ResourceSpec(
     normalize=_normalize_policy,
 )
 
+# -- account-wide view of principals ----------------------------------------
+
+
+def cloudshell_full_access(principals: list[Any]) -> dict[str, Any]:
+    """Which users, groups and roles have the AWS managed AWSCloudShellFullAccess policy attached."""
+    suffix = f":iam::aws:policy/{CLOUDSHELL_FULL_ACCESS}"
+    holders = sorted(
+        f"{principal.type.rsplit('.', 1)[-1]}/{principal.id}"
+        for principal in principals
+        if any(str(arn).endswith(suffix) for arn in principal.config.get("attached_policy_arns") or [])
+    )
+    return {"cloudshell_full_access_attached_to": holders, "principal_count": len(principals)}
+
+
+PRINCIPALS = Aggregate(
+    type="aws.iam.principals",
+    sources=(USER.type, GROUP.type, ROLE.type),
+    name="IAM users, groups and roles",
+    build=cloudshell_full_access,
+)
+
 SPECS = (ACCOUNT, GROUP, POLICY, ROLE, USER)
+AGGREGATES = (PRINCIPALS,)

@@ -1,8 +1,20 @@
-"""RDS: DB instances (encryption, exposure, backups, deletion protection) and manual DB snapshots.
+"""RDS: DB instances, DB clusters, DB parameter groups (TLS) and manual DB snapshots.
 
-Backup retention and deletion protection of an Aurora (or other cluster-engine)
-instance are settings of its DB cluster, not of the instance, so they are read
-from the region's ``DescribeDBClusters`` for cluster members.
+Backup retention, deletion protection and Multi-AZ of an Aurora (or other
+cluster-engine) instance are settings of its DB cluster, not of the instance, so
+they are read from the region's ``DescribeDBClusters`` for cluster members.
+
+DB clusters come from ``DescribeDBClusters``; whether an Aurora cluster is
+reachable from the Internet is a property of its member instances, read from the
+region's ``DescribeDBInstances`` (a Multi-AZ DB cluster also says it itself).
+
+Whether connections must use TLS is a parameter of the DB parameter group
+(``rds.force_ssl`` for PostgreSQL and SQL Server, ``require_secure_transport``
+for MySQL and MariaDB). Its value is read with ``DescribeDBParameters`` once per
+parameter group of the region, never per instance; the instances using each
+group come from the region's ``DescribeDBInstances``. Aurora keeps these
+settings in DB cluster parameter groups and Oracle in option groups, which this
+module does not read: their groups get no TLS parameter and the rule skips them.
 
 Only manual snapshots are listed (``SnapshotType=manual``): automated snapshots
 cannot be shared, so they can never be public. The master password is never
@@ -40,6 +52,8 @@ def _normalize_instance(item: Item) -> dict[str, Any]:
         "publicly_accessible": bool(raw.get("PubliclyAccessible", False)),
         "backup_retention_days": int(settings.get("BackupRetentionPeriod") or 0),
         "deletion_protection": bool(settings.get("DeletionProtection", False)),
+        "multi_az": bool(settings.get("MultiAZ", False)),
+        "auto_minor_version_upgrade": bool(raw.get("AutoMinorVersionUpgrade", False)),
     }
 
 
@@ -55,11 +69,124 @@ INSTANCE = ResourceSpec(
         Lookup(
             "clusters",
             Call("describe_db_clusters", result="DBClusters"),
-            ("backup_retention_days", "deletion_protection"),
+            ("backup_retention_days", "deletion_protection", "multi_az"),
         ),
     ),
     normalize=_normalize_instance,
     tags=tag_list("TagList"),
+)
+
+
+def _instances(instances: Any) -> list[dict[str, Any]]:
+    return [instance for instance in instances or [] if isinstance(instance, dict)]
+
+
+def _normalize_cluster(item: Item) -> dict[str, Any]:
+    raw = item.raw
+    members = sorted(
+        str(member["DBInstanceIdentifier"])
+        for member in raw.get("DBClusterMembers") or []
+        if isinstance(member, dict) and "DBInstanceIdentifier" in member
+    )
+    public_members = sorted(
+        str(instance.get("DBInstanceIdentifier"))
+        for instance in _instances(item.lookups.get("instances"))
+        if instance.get("DBClusterIdentifier") == raw.get("DBClusterIdentifier") and instance.get("PubliclyAccessible")
+    )
+    return {
+        "engine": raw.get("Engine"),
+        "members": members,
+        "storage_encrypted": bool(raw.get("StorageEncrypted", False)),
+        "kms_key_id": raw.get("KmsKeyId"),
+        "backup_retention_days": int(raw.get("BackupRetentionPeriod") or 0),
+        "deletion_protection": bool(raw.get("DeletionProtection", False)),
+        "public_members": public_members,
+        "publicly_accessible": bool(raw.get("PubliclyAccessible", False)) or bool(public_members),
+    }
+
+
+CLUSTER = ResourceSpec(
+    type="aws.rds.cluster",
+    service="rds",
+    scope="regional",
+    listing=Call("describe_db_clusters", result="DBClusters"),
+    id="{DBClusterIdentifier}",
+    name="{DBClusterIdentifier}",
+    arn="{DBClusterArn}",
+    lookups=(
+        Lookup(
+            "instances",
+            Call("describe_db_instances", result="DBInstances"),
+            ("public_members", "publicly_accessible"),
+        ),
+    ),
+    normalize=_normalize_cluster,
+    tags=tag_list("TagList"),
+)
+
+# Family prefix -> the parameter that makes the engine refuse connections without TLS.
+_TLS_PARAMETERS = (
+    ("postgres", "rds.force_ssl"),
+    ("sqlserver", "rds.force_ssl"),
+    ("mysql", "require_secure_transport"),
+    ("mariadb", "require_secure_transport"),
+)
+_TLS_ON = frozenset({"1", "on", "true"})
+
+
+def tls_parameter(family: Any) -> str | None:
+    """The TLS parameter of a parameter group family; None where the group holds none (Aurora, Oracle, Db2)."""
+    family = str(family or "").lower()
+    return next((parameter for prefix, parameter in _TLS_PARAMETERS if family.startswith(prefix)), None)
+
+
+def _normalize_parameter_group(item: Item) -> dict[str, Any]:
+    raw = item.raw
+    name = raw.get("DBParameterGroupName")
+    parameter = tls_parameter(raw.get("DBParameterGroupFamily"))
+    parameters = item.details.get("parameters")
+    value = None
+    if parameter is not None:
+        value = next(
+            (
+                entry.get("ParameterValue")
+                for entry in parameters or []
+                if isinstance(entry, dict) and entry.get("ParameterName") == parameter
+            ),
+            None,
+        )
+    used_by = sorted(
+        str(instance.get("DBInstanceIdentifier"))
+        for instance in _instances(item.lookups.get("instances"))
+        if any(group.get("DBParameterGroupName") == name for group in instance.get("DBParameterGroups") or [])
+    )
+    return {
+        "family": raw.get("DBParameterGroupFamily"),
+        "tls_parameter": parameter,
+        "tls_parameter_value": value,
+        "tls_enforced": str(value).strip().lower() in _TLS_ON if value is not None else False,
+        "used_by_instances": used_by,
+    }
+
+
+PARAMETER_GROUP = ResourceSpec(
+    type="aws.rds.parameter_group",
+    service="rds",
+    scope="regional",
+    listing=Call("describe_db_parameter_groups", result="DBParameterGroups"),
+    id="{DBParameterGroupName}",
+    name="{DBParameterGroupName}",
+    arn="{DBParameterGroupArn}",
+    lookups=(Lookup("instances", Call("describe_db_instances", result="DBInstances"), ("used_by_instances",)),),
+    details=(
+        # Once per parameter group (every page of it): the rule reads one parameter of it.
+        Detail(
+            "parameters",
+            Call("describe_db_parameters", {"DBParameterGroupName": "{DBParameterGroupName}"}, result="Parameters"),
+            provides=("tls_parameter_value", "tls_enforced"),
+        ),
+    ),
+    normalize=_normalize_parameter_group,
 )
 
 
@@ -101,4 +228,4 @@ SNAPSHOT = ResourceSpec(
     tags=tag_list("TagList"),
 )
 
-SPECS = (INSTANCE, SNAPSHOT)
+SPECS = (INSTANCE, CLUSTER, PARAMETER_GROUP, SNAPSHOT)

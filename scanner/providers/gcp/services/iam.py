@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.providers.gcp.resources import project_settings
 from scanner.providers.spec import Call, Detail, Item, ResourceSpec
+from scanner.providers.timestamps import as_utc
 
 BASIC_ROLES = ("roles/owner", "roles/editor")
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
@@ -133,16 +134,6 @@ PROJECT_POLICY = project_settings(
 # -- service accounts --------------------------------------------------------
 
 
-def _as_datetime(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def short_key(name: str) -> str:
     """The last 8 characters of a key id: enough to find it, never the whole id."""
     key_id = name.rsplit("/", 1)[-1]
@@ -155,7 +146,7 @@ def key_facts(keys: list[dict[str, Any]] | None, now: datetime) -> dict[str, lis
     for key in keys or []:
         if key.get("keyType", "USER_MANAGED") != "USER_MANAGED":
             continue
-        created = _as_datetime(key.get("validAfterTime"))
+        created = as_utc(key.get("validAfterTime"))
         age = (now - created).days if created else None
         label = short_key(str(key.get("name", "")))
         disabled = bool(key.get("disabled", False))
