@@ -27,14 +27,26 @@ def test_a_call_several_resource_types_need_is_made_once(aws):
     )
     made: Counter[str] = Counter()
     aws.events.register("before-call.rds", lambda event_name, **_: made.update([event_name]))
-    rules = [rule for rule in rules_by_all_rds()]
+    rules = rules_by_all("rds")
     result = support_aws.run(aws, rules, regions=[support_aws.REGION])
     assert {f.resource.type for f in result.findings} >= {"aws.rds.instance", "aws.rds.parameter_group"}
     assert made["before-call.rds.DescribeDBInstances"] == 1
     assert result.scan.api_calls == sum(made.values()) + 1, "plus the caller identity"
 
 
-def rules_by_all_rds():
+def rules_by_all(service: str):
     from scanner.rules import load_rules
 
-    return [rule for rule in load_rules() if rule.provider == "aws" and rule.service == "rds"]
+    return [rule for rule in load_rules() if rule.provider == "aws" and rule.service == service]
+
+
+def test_iam_types_share_one_authorization_details_answer(aws):
+    iam = aws.client("iam")
+    iam.create_user(UserName="alice")
+    iam.create_group(GroupName="admins")
+    made: Counter[str] = Counter()
+    aws.events.register("before-call.iam", lambda event_name, **_: made.update([event_name]))
+    rules = [rule for rule in rules_by_all("iam") if rule.resource_type != "aws.iam.account"]
+    result = support_aws.run(aws, rules, regions=[support_aws.REGION])
+    assert {"aws.iam.user", "aws.iam.group"} <= {f.resource.type for f in result.findings}
+    assert made["before-call.iam.GetAccountAuthorizationDetails"] == 1

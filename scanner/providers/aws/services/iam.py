@@ -47,8 +47,13 @@ _ROOT_USE_COLUMNS = (
 _USER = {"UserName": "{UserName}"}
 
 
-def _authorization_details(filter_name: str, result: str) -> Call:
-    return Call("get_account_authorization_details", {"Filter": [filter_name]}, result=result)
+# Users, roles, groups and customer-managed policies come from one paged GetAccountAuthorizationDetails:
+# every IAM type asks for the same answer (the collector makes a call once per scan) and takes its list.
+_AUTHORIZATION_FILTER = ["User", "Role", "Group", "LocalManagedPolicy"]
+
+
+def _authorization_details(result: str) -> Call:
+    return Call("get_account_authorization_details", {"Filter": _AUTHORIZATION_FILTER}, result=result)
 
 
 def short_key(access_key_id: str) -> str:
@@ -282,7 +287,7 @@ USER = ResourceSpec(
     type="aws.iam.user",
     service="iam",
     scope="global",
-    listing=_authorization_details("User", "UserDetailList"),
+    listing=_authorization_details("UserDetailList"),
     id="{UserName}",
     name="{UserName}",
     arn="{Arn}",
@@ -343,7 +348,7 @@ ROLE = ResourceSpec(
     type="aws.iam.role",
     service="iam",
     scope="global",
-    listing=_authorization_details("Role", "RoleDetailList"),
+    listing=_authorization_details("RoleDetailList"),
     id="{RoleName}",
     name="{RoleName}",
     arn="{Arn}",
@@ -355,7 +360,7 @@ GROUP = ResourceSpec(
     type="aws.iam.group",
     service="iam",
     scope="global",
-    listing=_authorization_details("Group", "GroupDetailList"),
+    listing=_authorization_details("GroupDetailList"),
     id="{GroupName}",
     name="{GroupName}",
     arn="{Arn}",
@@ -382,7 +387,7 @@ POLICY = ResourceSpec(
     service="iam",
     scope="global",
     # LocalManagedPolicy = customer-managed (Scope=Local); AWS-managed policies are not listed.
-    listing=_authorization_details("LocalManagedPolicy", "Policies"),
+    listing=_authorization_details("Policies"),
     # Policy ARNs are the stable identity; moto omits PolicyName here, hence the fallback.
     id="{Arn}",
     name="{PolicyName || Arn}",
