@@ -83,9 +83,9 @@ BLOCK_ALL = {
 ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 MB = 1024 * 1024
 
-# (target name, applies to resource counts up to, seconds)
-WALL_TARGETS = ((20, 5.0), (1000, 60.0))
-MEMORY_TARGET_MB = 200.0
+# (applies to planted resource counts up to, wall seconds); the memory target applies to every run.
+WALL_TARGETS = ((20, 3.0), (2000, 30.0))
+MEMORY_TARGET_MB = 250.0
 
 
 # -- environment and session ---------------------------------------------------
@@ -178,14 +178,28 @@ def own_peak_rss_mb() -> float:
 
 Planter = Callable[[boto3.Session, str, int, bool], None]
 
+# Resources a planter needs but that are not the kind it plants (a trail's bucket, a snapshot's volume), created once
+# per region and counted apart: the scan reads them too, so the report shows them beside the planted counts.
+HELPERS: Counter[str] = Counter()
+_HELPER_VALUES: dict[tuple[str, str], Any] = {}
+_HELPER_LOCK = threading.RLock()  # a helper may need another (an image source instance needs an AMI)
+
+
+def _helper(resource_type: str | None, region: str, make: Callable[[], Any]) -> Any:
+    """The value of ``make()``, made once per (what, region); counted under ``resource_type`` if the scan reads it."""
+    key = (f"{resource_type}:{make.__name__}", region)
+    with _HELPER_LOCK:  # helpers are few; holding the lock while one is made keeps this simple
+        if key not in _HELPER_VALUES:
+            _HELPER_VALUES[key] = make()
+            if resource_type:
+                HELPERS[resource_type] += 1
+        return _HELPER_VALUES[key]
+
 
 def _bucket(session: boto3.Session, region: str, index: int, secure: bool) -> None:
     s3 = session.client("s3", region_name=region)
     name = f"bench-bucket-{index:05d}"
-    if region == "us-east-1":
-        s3.create_bucket(Bucket=name)
-    else:
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    _create_bucket(s3, name, region)
     if secure:
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=BLOCK_ALL)
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
@@ -198,6 +212,25 @@ def _bucket(session: boto3.Session, region: str, index: int, secure: bool) -> No
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "bench", "Value": "secure"}]})
     else:
         s3.put_bucket_acl(Bucket=name, ACL="public-read")
+
+
+def _create_bucket(s3: Any, name: str, region: str) -> None:
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+
+
+def _default_vpc(session: boto3.Session, region: str) -> tuple[str, list[str]]:
+    """The region's default VPC and its subnets (moto creates both)."""
+
+    def default_vpc() -> tuple[str, list[str]]:
+        ec2 = session.client("ec2", region_name=region)
+        vpc_id = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+        return vpc_id, [s["SubnetId"] for s in sorted(subnets, key=lambda s: s["AvailabilityZone"])]
+
+    return _helper(None, region, default_vpc)
 
 
 def _security_group(session: boto3.Session, region: str, index: int, secure: bool) -> None:
@@ -220,21 +253,124 @@ def _volume(session: boto3.Session, region: str, index: int, secure: bool) -> No
     )
 
 
-_IMAGES: dict[str, str] = {}
+def _image_id(session: boto3.Session, region: str) -> str:
+    def amazon_image() -> str:
+        ec2 = session.client("ec2", region_name=region)
+        return ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+
+    return _helper(None, region, amazon_image)
 
 
 def _instance(session: boto3.Session, region: str, index: int, secure: bool) -> None:
     ec2 = session.client("ec2", region_name=region)
-    if region not in _IMAGES:
-        _IMAGES[region] = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
     ec2.run_instances(
-        ImageId=_IMAGES[region],
+        ImageId=_image_id(session, region),
         InstanceType="t3.micro",
         MinCount=1,
         MaxCount=1,
         MetadataOptions={"HttpTokens": "required" if secure else "optional", "HttpEndpoint": "enabled"},
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"bench-i-{index:05d}"}]}],
     )
+
+
+def _snapshot(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ec2 = session.client("ec2", region_name=region)
+
+    def snapshot_source_volume() -> str:
+        return ec2.create_volume(AvailabilityZone=f"{region}a", Size=1, Encrypted=True)["VolumeId"]
+
+    volume = _helper("aws.ec2.volume", region, snapshot_source_volume)
+    snapshot = ec2.create_snapshot(VolumeId=volume, Description=f"bench-snap-{index:05d}")["SnapshotId"]
+    if not secure:
+        ec2.modify_snapshot_attribute(
+            SnapshotId=snapshot, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"]
+        )
+
+
+def _image(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ec2 = session.client("ec2", region_name=region)
+
+    def image_source_instance() -> str:
+        return ec2.run_instances(ImageId=_image_id(session, region), InstanceType="t3.micro", MinCount=1, MaxCount=1)[
+            "Instances"
+        ][0]["InstanceId"]
+
+    instance = _helper("aws.ec2.instance", region, image_source_instance)
+    image = ec2.create_image(InstanceId=instance, Name=f"bench-ami-{index:05d}")["ImageId"]
+    if not secure:
+        ec2.modify_image_attribute(ImageId=image, LaunchPermission={"Add": [{"Group": "all"}]})
+
+
+def _vpc(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ec2 = session.client("ec2", region_name=region)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    if secure:
+        ec2.create_flow_logs(
+            ResourceIds=[vpc],
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="s3",
+            LogDestination="arn:aws:s3:::bench-flow-logs",
+        )
+
+
+def _network_acl(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ec2 = session.client("ec2", region_name=region)
+    vpc, _ = _default_vpc(session, region)
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(
+        NetworkAclId=acl,
+        RuleNumber=100,
+        Protocol="6",
+        RuleAction="deny" if secure else "allow",
+        Egress=False,
+        CidrBlock="0.0.0.0/0",
+        PortRange={"From": 22, "To": 22},
+    )
+
+
+def _load_balancer(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    elbv2 = session.client("elbv2", region_name=region)
+    _, subnets = _default_vpc(session, region)
+    arn = elbv2.create_load_balancer(
+        Name=f"bench-alb-{index:05d}", Subnets=subnets[:2], Scheme="internet-facing", Type="application"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    if secure:
+        action = {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}
+        elbv2.modify_load_balancer_attributes(
+            LoadBalancerArn=arn,
+            Attributes=[
+                {"Key": "access_logs.s3.enabled", "Value": "true"},
+                {"Key": "access_logs.s3.bucket", "Value": "bench-alb-logs"},
+            ],
+        )
+    else:
+        action = {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}
+    elbv2.create_listener(LoadBalancerArn=arn, Protocol="HTTP", Port=80, DefaultActions=[action])
+
+
+def _distribution(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    origin = {
+        "Id": "origin",
+        "DomainName": f"origin-{index:05d}.bench.example",
+        "CustomOriginConfig": {
+            "HTTPPort": 80,
+            "HTTPSPort": 443,
+            "OriginProtocolPolicy": "https-only" if secure else "http-only",
+        },
+    }
+    config = {
+        "CallerReference": f"bench-cdn-{index:05d}",
+        "Comment": "cloudscan benchmark",
+        "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [origin]},
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "origin",
+            "ViewerProtocolPolicy": "redirect-to-https" if secure else "allow-all",
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        },
+    }
+    session.client("cloudfront", region_name=HOME_REGION).create_distribution(DistributionConfig=config)
 
 
 def _iam_user(session: boto3.Session, region: str, index: int, secure: bool) -> None:
@@ -248,11 +384,132 @@ def _iam_user(session: boto3.Session, region: str, index: int, secure: bool) -> 
         iam.put_user_policy(UserName=name, PolicyName="bench-admin", PolicyDocument=ADMIN_POLICY)
 
 
+def _trust(principal: dict[str, str]) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
+        }
+    )
+
+
+def _iam_role(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    principal = {"Service": "ec2.amazonaws.com"} if secure else {"AWS": "*"}
+    session.client("iam", region_name=HOME_REGION).create_role(
+        RoleName=f"bench-role-{index:05d}", AssumeRolePolicyDocument=_trust(principal)
+    )
+
+
+def _iam_group(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    iam = session.client("iam", region_name=HOME_REGION)
+    name = f"bench-group-{index:05d}"
+    iam.create_group(GroupName=name)
+    if not secure:
+        iam.put_group_policy(GroupName=name, PolicyName="bench-admin", PolicyDocument=ADMIN_POLICY)
+
+
+def _iam_policy(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    document = ADMIN_POLICY
+    if secure:
+        statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bench-reports/*"}
+        document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    session.client("iam", region_name=HOME_REGION).create_policy(
+        PolicyName=f"bench-policy-{index:05d}", PolicyDocument=document
+    )
+
+
 def _kms_key(session: boto3.Session, region: str, index: int, secure: bool) -> None:
     kms = session.client("kms", region_name=region)
     key = kms.create_key(Description=f"bench-key-{index:05d}")
     if secure:
         kms.enable_key_rotation(KeyId=key["KeyMetadata"]["KeyId"])
+
+
+def _secret(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    # A placeholder value; the scanner never reads secret values.
+    session.client("secretsmanager", region_name=region).create_secret(
+        Name=f"bench/secret-{index:05d}", SecretString="bench-only-not-a-secret"
+    )
+
+
+def _certificate(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("acm", region_name=region).request_certificate(
+        DomainName=f"site-{index:05d}.bench.example", KeyAlgorithm="RSA_2048" if secure else "RSA_1024"
+    )
+
+
+def _trail(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    def trail_bucket() -> str:
+        name = f"bench-trail-logs-{region}"
+        _create_bucket(session.client("s3", region_name=region), name, region)
+        return name
+
+    bucket = _helper("aws.s3.bucket", region, trail_bucket)
+    session.client("cloudtrail", region_name=region).create_trail(
+        Name=f"bench-trail-{index:05d}", S3BucketName=bucket, EnableLogFileValidation=secure
+    )
+
+
+def _rds_instance(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("rds", region_name=region).create_db_instance(
+        DBInstanceIdentifier=f"bench-db-{index:05d}",
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        MasterUsername="benchadmin",
+        MasterUserPassword=DEMO_PASSWORD,
+        StorageEncrypted=secure,
+        PubliclyAccessible=not secure,
+        BackupRetentionPeriod=7 if secure else 0,
+    )
+
+
+def _rds_cluster(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("rds", region_name=region).create_db_cluster(
+        DBClusterIdentifier=f"bench-cluster-{index:05d}",
+        Engine="aurora-postgresql",
+        MasterUsername="benchadmin",
+        MasterUserPassword=DEMO_PASSWORD,
+        StorageEncrypted=secure,
+        DeletionProtection=secure,
+        BackupRetentionPeriod=7 if secure else 1,
+    )
+
+
+def _rds_parameter_group(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    rds = session.client("rds", region_name=region)
+    name = f"bench-params-{index:05d}"
+    rds.create_db_parameter_group(
+        DBParameterGroupName=name, DBParameterGroupFamily="postgres16", Description="cloudscan benchmark"
+    )
+    if secure:
+        rds.modify_db_parameter_group(
+            DBParameterGroupName=name,
+            Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "pending-reboot"}],
+        )
+
+
+def _rds_snapshot(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    rds = session.client("rds", region_name=region)
+
+    def snapshot_source_db() -> str:
+        name = f"bench-snapshot-source-{region}"
+        rds.create_db_instance(
+            DBInstanceIdentifier=name,
+            Engine="postgres",
+            DBInstanceClass="db.t3.micro",
+            AllocatedStorage=20,
+            MasterUsername="benchadmin",
+            MasterUserPassword=DEMO_PASSWORD,
+            StorageEncrypted=True,
+        )
+        return name
+
+    source = _helper("aws.rds.instance", region, snapshot_source_db)
+    name = f"bench-dbsnap-{index:05d}"
+    rds.create_db_snapshot(DBInstanceIdentifier=source, DBSnapshotIdentifier=name)
+    if not secure:
+        rds.modify_db_snapshot_attribute(DBSnapshotIdentifier=name, AttributeName="restore", ValuesToAdd=["all"])
 
 
 def _sns_topic(session: boto3.Session, region: str, index: int, secure: bool) -> None:
@@ -280,38 +537,147 @@ def _dynamodb_table(session: boto3.Session, region: str, index: int, secure: boo
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         BillingMode="PAY_PER_REQUEST",
         SSESpecification={"Enabled": secure},
+        DeletionProtectionEnabled=secure,
     )
 
 
-def _rds_instance(session: boto3.Session, region: str, index: int, secure: bool) -> None:
-    session.client("rds", region_name=region).create_db_instance(
-        DBInstanceIdentifier=f"bench-db-{index:05d}",
-        Engine="postgres",
-        DBInstanceClass="db.t3.micro",
-        AllocatedStorage=20,
-        MasterUsername="benchadmin",
-        MasterUserPassword=DEMO_PASSWORD,
-        StorageEncrypted=secure,
-        PubliclyAccessible=not secure,
-        BackupRetentionPeriod=7 if secure else 0,
+def _efs(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("efs", region_name=region).create_file_system(
+        CreationToken=f"bench-efs-{index:05d}", Encrypted=secure
+    )
+
+
+def _ecr_repository(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    ecr = session.client("ecr", region_name=region)
+    name = f"bench-repo-{index:05d}"
+    ecr.create_repository(
+        repositoryName=name,
+        imageScanningConfiguration={"scanOnPush": secure},
+        imageTagMutability="IMMUTABLE" if secure else "MUTABLE",
+    )
+    if not secure:
+        statement = {"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"]}
+        ecr.set_repository_policy(
+            repositoryName=name, policyText=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        )
+
+
+def _eks_cluster(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("eks", region_name=region).create_cluster(
+        name=f"bench-eks-{index:05d}",
+        roleArn="arn:aws:iam::123456789012:role/bench-eks",
+        resourcesVpcConfig={
+            "subnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+            "endpointPublicAccess": not secure,
+            "endpointPrivateAccess": True,
+        },
+        logging={"clusterLogging": [{"types": ["api", "audit"], "enabled": secure}]},
+    )
+
+
+_LAMBDA_ZIP: list[bytes] = []
+
+
+def _lambda_function(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    import io
+    import zipfile
+
+    def lambda_role() -> str:
+        return session.client("iam", region_name=HOME_REGION).create_role(
+            RoleName="bench-lambda", AssumeRolePolicyDocument=_trust({"Service": "lambda.amazonaws.com"})
+        )["Role"]["Arn"]
+
+    role = _helper("aws.iam.role", "global", lambda_role)
+    if not _LAMBDA_ZIP:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("handler.py", "def handler(event, context):\n    return None\n")
+        _LAMBDA_ZIP.append(buffer.getvalue())
+    awslambda = session.client("lambda", region_name=region)
+    name = f"bench-fn-{index:05d}"
+    awslambda.create_function(
+        FunctionName=name,
+        Runtime="python3.12" if secure else "python3.7",
+        Role=role,
+        Handler="handler.handler",
+        Code={"ZipFile": _LAMBDA_ZIP[0]},
+    )
+    if not secure:
+        awslambda.add_permission(
+            FunctionName=name, StatementId="anyone", Action="lambda:InvokeFunction", Principal="*"
+        )
+
+
+def _backup_vault(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("backup", region_name=region).create_backup_vault(BackupVaultName=f"bench-vault-{index:05d}")
+
+
+# Noise: kinds no AWS rule reads.
+
+
+def _ssm_parameter(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("ssm", region_name=region).put_parameter(
+        Name=f"/bench/param-{index:05d}", Value="bench", Type="String"
+    )
+
+
+def _kinesis_stream(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("kinesis", region_name=region).create_stream(StreamName=f"bench-stream-{index:05d}", ShardCount=1)
+
+
+def _events_rule(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("events", region_name=region).put_rule(
+        Name=f"bench-rule-{index:05d}", ScheduleExpression="rate(1 day)"
+    )
+
+
+def _hosted_zone(session: boto3.Session, region: str, index: int, secure: bool) -> None:
+    session.client("route53", region_name=HOME_REGION).create_hosted_zone(
+        Name=f"zone-{index:05d}.bench.example", CallerReference=f"bench-zone-{index:05d}"
     )
 
 
 # Kind name -> (planter, regional?, the resource type a scan lists it as, or None if no rule reads it).
-# Global kinds ignore the region they are handed.
+# Global kinds ignore the region they are handed. Scanned types not planted here are settings records the scan
+# reads once per account or region (aws.*.region_settings, aws.account.settings, aws.iam.account, aws.s3.account,
+# aws.cloudwatch.region_monitoring, aws.organizations.organization, the aggregates).
 KINDS: dict[str, tuple[Planter, bool, str | None]] = {
     "s3_bucket": (_bucket, True, "aws.s3.bucket"),
     "ec2_security_group": (_security_group, True, "aws.ec2.security_group"),
     "ec2_volume": (_volume, True, "aws.ec2.volume"),
     "ec2_instance": (_instance, True, "aws.ec2.instance"),
+    "ec2_snapshot": (_snapshot, True, "aws.ec2.snapshot"),
+    "ec2_image": (_image, True, "aws.ec2.image"),
+    "ec2_vpc": (_vpc, True, "aws.ec2.vpc"),
+    "ec2_network_acl": (_network_acl, True, "aws.ec2.network_acl"),
+    "elbv2_load_balancer": (_load_balancer, True, "aws.elbv2.load_balancer"),
+    "cloudfront_distribution": (_distribution, False, "aws.cloudfront.distribution"),
     "iam_user": (_iam_user, False, "aws.iam.user"),
+    "iam_role": (_iam_role, False, "aws.iam.role"),
+    "iam_group": (_iam_group, False, "aws.iam.group"),
+    "iam_policy": (_iam_policy, False, "aws.iam.policy"),
     "kms_key": (_kms_key, True, "aws.kms.key"),
+    "secretsmanager_secret": (_secret, True, "aws.secretsmanager.secret"),
+    "acm_certificate": (_certificate, True, "aws.acm.certificate"),
+    "cloudtrail_trail": (_trail, True, "aws.cloudtrail.trail"),
     "rds_instance": (_rds_instance, True, "aws.rds.instance"),
+    "rds_cluster": (_rds_cluster, True, "aws.rds.cluster"),
+    "rds_parameter_group": (_rds_parameter_group, True, "aws.rds.parameter_group"),
+    "rds_snapshot": (_rds_snapshot, True, "aws.rds.snapshot"),
+    "dynamodb_table": (_dynamodb_table, True, "aws.dynamodb.table"),
+    "efs_file_system": (_efs, True, "aws.efs.file_system"),
+    "sns_topic": (_sns_topic, True, "aws.sns.topic"),
+    "sqs_queue": (_sqs_queue, True, "aws.sqs.queue"),
+    "logs_log_group": (_log_group, True, "aws.logs.log_group"),
+    "ecr_repository": (_ecr_repository, True, "aws.ecr.repository"),
+    "eks_cluster": (_eks_cluster, True, "aws.eks.cluster"),
+    "lambda_function": (_lambda_function, True, "aws.lambda.function"),
+    "backup_vault": (_backup_vault, True, "aws.backup.vault"),
     # Noise: no AWS rule reads these; planted only with --noise and never counted as scanned.
-    "sns_topic": (_sns_topic, True, None),
-    "sqs_queue": (_sqs_queue, True, None),
-    "logs_log_group": (_log_group, True, None),
-    "dynamodb_table": (_dynamodb_table, True, None),
+    "ssm_parameter": (_ssm_parameter, True, None),
+    "kinesis_stream": (_kinesis_stream, True, None),
+    "events_rule": (_events_rule, True, None),
+    "route53_hosted_zone": (_hosted_zone, False, None),
 }
 SCANNED_KINDS = [kind for kind, (_, _, resource_type) in KINDS.items() if resource_type]
 NOISE_KINDS = [kind for kind, (_, _, resource_type) in KINDS.items() if not resource_type]
@@ -363,7 +729,7 @@ def plant(
 
     with ThreadPoolExecutor(max_workers=workers) as executor:
         planted.update(executor.map(run, jobs))
-    return {"planted": dict(sorted(planted.items())), "dropped": dropped}
+    return {"planted": dict(sorted(planted.items())), "dropped": dropped, "helpers": dict(sorted(HELPERS.items()))}
 
 
 # -- the measured scan (runs in its own process) ---------------------------------
@@ -378,24 +744,49 @@ def _run_scan(session: boto3.Session, regions: list[str], max_workers: int) -> A
     return run_scan("aws", session, AwsTarget(regions=tuple(regions)), settings=ApiSettings(max_workers=max_workers))
 
 
+_ASKER = threading.local()  # the resource type whose listing or enrichment runs on this thread
+OUTSIDE = "(provider)"  # calls made outside the collection: the caller identity, region discovery
+
+
 class CallCounter:
-    """Counts the SDK calls made through a boto3 session, keyed by service and operation.
+    """Counts the SDK calls made through a boto3 session, by service and operation and by the asking resource type.
 
     ``before-call`` fires once per API call (retries are not calls); ``before-send``
-    once per HTTP request (retries included). Clients copy the session's handlers
-    when they are created, so this is registered before the scan makes any client.
+    once per HTTP request (retries included). ``before-parameter-build`` sees the
+    call's own parameters: two calls with the same service, region, operation and
+    parameters are duplicates (pages of one listing differ in their page token).
+    Clients copy the session's handlers when they are created, so this is
+    registered before the scan makes any client. The asking type comes from
+    ``_attribute_calls``: a call is counted for the type whose listing or detail
+    step made it, whatever SDK service it went to (CloudWatch's alarm check calls
+    SNS); a call several types share is made once and counted for the first.
     """
 
     def __init__(self, session: boto3.Session):
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.by_type: Counter[tuple[str, str, str]] = Counter()
+        self.identical: Counter[tuple[str, str, str, str]] = Counter()
         self.requests = 0
         self._lock = threading.Lock()
+        session.events.register("before-parameter-build", self._on_params)
         session.events.register("before-call", self._on_call)
         session.events.register("before-send", self._on_send)
 
-    def _on_call(self, model: Any, **_: Any) -> None:
+    def _on_params(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+        key = (
+            model.service_model.service_name,
+            str(context.get("client_region")),
+            model.name,
+            json.dumps(params, sort_keys=True, default=str),
+        )
         with self._lock:
-            self.calls[(model.service_model.service_name, model.name)] += 1
+            self.identical[key] += 1
+
+    def _on_call(self, model: Any, **_: Any) -> None:
+        service = model.service_model.service_name
+        with self._lock:
+            self.calls[(service, model.name)] += 1
+            self.by_type[(getattr(_ASKER, "type", None) or OUTSIDE, service, model.name)] += 1
 
     def _on_send(self, **_: Any) -> None:
         with self._lock:
@@ -406,6 +797,37 @@ class CallCounter:
         for (service, _), count in self.calls.items():
             totals[service] += count
         return dict(sorted(totals.items()))
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        return [
+            {"service": service, "region": region, "operation": operation, "params": params[:200], "times": count}
+            for (service, region, operation, params), count in sorted(self.identical.items())
+            if count > 1
+        ]
+
+
+def _attribute_calls() -> None:
+    """Mark each collector thread with the resource type it is listing or enriching (read by ``CallCounter``)."""
+    from scanner.providers.collector import Collector
+
+    original_list, original_enrich = Collector._list, Collector._enrich
+
+    def list_(self: Any, spec: Any, region: str) -> Any:
+        _ASKER.type = spec.type
+        try:
+            return original_list(self, spec, region)
+        finally:
+            _ASKER.type = None
+
+    def enrich(self: Any, listed: Any) -> Any:
+        _ASKER.type = listed.spec.type
+        try:
+            return original_enrich(self, listed)
+        finally:
+            _ASKER.type = None
+
+    Collector._list = list_  # type: ignore[method-assign]
+    Collector._enrich = enrich  # type: ignore[method-assign]
 
 
 def _capture_inventories() -> list[Any]:
@@ -473,6 +895,7 @@ def worker(args: argparse.Namespace) -> None:
     baseline_mb = own_peak_rss_mb()
     counter = CallCounter(session)
     inventories = _capture_inventories()
+    _attribute_calls()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
 
@@ -485,9 +908,18 @@ def worker(args: argparse.Namespace) -> None:
         result, report = scan(), ""
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    errors = Counter(f"{error.service}:{error.operation}:{error.code}" for error in result.errors)
-    error_messages = Counter(finding.message[:120] for finding in result.findings if finding.status is Status.ERROR)
-    by_type = Counter(resource.type for inventory in inventories for resource in inventory.resources)
+    errors = Counter(f"{error.resource_type}:{error.operation}:{error.code}" for error in result.errors)
+    error_findings = [finding for finding in result.findings if finding.status is Status.ERROR]
+    error_messages = Counter(f"{finding.resource.type}: {finding.message[:120]}" for finding in error_findings)
+    resources = [resource for inventory in inventories for resource in inventory.resources]
+    by_type = Counter(resource.type for resource in resources)
+    # Detail and lookup steps that failed (the fields they provide are unavailable, so the rules reading them say
+    # ERROR): resource type, then the reason with the resource's own names cut off.
+    unavailable = Counter(
+        f"{resource.type}: {reason.split(':')[0]}: {reason.split(':')[1].strip() if ':' in reason else ''}"
+        for resource in resources
+        for reason in set(resource.unavailable.values())
+    )
     out = {
         "scanner": str(Path(scanner.__file__).resolve().parent),
         "wall_s": round(wall, 3),
@@ -501,12 +933,18 @@ def worker(args: argparse.Namespace) -> None:
         "api_calls_by_operation": {
             f"{service}:{operation}": count for (service, operation), count in sorted(counter.calls.items())
         },
+        "api_calls_by_type": {
+            f"{asker}|{service}:{operation}": count for (asker, service, operation), count in sorted(counter.by_type.items())
+        },
+        "duplicate_calls": counter.duplicates(),
         "rules_evaluated": result.scan.rules_evaluated,
         "findings": result.summary.total,
         "by_status": result.summary.by_status,
         "scan_errors": result.summary.errors,
         "scan_error_kinds": dict(sorted(errors.items())),
-        "error_finding_messages": dict(error_messages.most_common(5)),
+        "error_findings_by_type": dict(sorted(Counter(finding.resource.type for finding in error_findings).items())),
+        "error_finding_messages": dict(sorted(error_messages.items())),
+        "unavailable_by_type": dict(sorted(unavailable.items())),
         "peak_rss_mb": round(own_peak_rss_mb(), 1),
         "rss_before_scan_mb": round(baseline_mb, 1),
         "profile": report,
