@@ -603,9 +603,7 @@ def _lambda_function(session: boto3.Session, region: str, index: int, secure: bo
         Code={"ZipFile": _LAMBDA_ZIP[0]},
     )
     if not secure:
-        awslambda.add_permission(
-            FunctionName=name, StatementId="anyone", Action="lambda:InvokeFunction", Principal="*"
-        )
+        awslambda.add_permission(FunctionName=name, StatementId="anyone", Action="lambda:InvokeFunction", Principal="*")
 
 
 def _backup_vault(session: boto3.Session, region: str, index: int, secure: bool) -> None:
@@ -642,28 +640,18 @@ def _hosted_zone(session: boto3.Session, region: str, index: int, secure: bool) 
 # reads once per account or region (aws.*.region_settings, aws.account.settings, aws.iam.account, aws.s3.account,
 # aws.cloudwatch.region_monitoring, aws.organizations.organization, the aggregates).
 KINDS: dict[str, tuple[Planter, bool, str | None]] = {
+    # One kind of each service first, so a small account (the default 20) still touches every service that has
+    # scanned kinds; round-robin planting follows this order.
     "s3_bucket": (_bucket, True, "aws.s3.bucket"),
     "ec2_security_group": (_security_group, True, "aws.ec2.security_group"),
-    "ec2_volume": (_volume, True, "aws.ec2.volume"),
-    "ec2_instance": (_instance, True, "aws.ec2.instance"),
-    "ec2_snapshot": (_snapshot, True, "aws.ec2.snapshot"),
-    "ec2_image": (_image, True, "aws.ec2.image"),
-    "ec2_vpc": (_vpc, True, "aws.ec2.vpc"),
-    "ec2_network_acl": (_network_acl, True, "aws.ec2.network_acl"),
+    "iam_user": (_iam_user, False, "aws.iam.user"),
+    "kms_key": (_kms_key, True, "aws.kms.key"),
+    "rds_instance": (_rds_instance, True, "aws.rds.instance"),
+    "cloudtrail_trail": (_trail, True, "aws.cloudtrail.trail"),
     "elbv2_load_balancer": (_load_balancer, True, "aws.elbv2.load_balancer"),
     "cloudfront_distribution": (_distribution, False, "aws.cloudfront.distribution"),
-    "iam_user": (_iam_user, False, "aws.iam.user"),
-    "iam_role": (_iam_role, False, "aws.iam.role"),
-    "iam_group": (_iam_group, False, "aws.iam.group"),
-    "iam_policy": (_iam_policy, False, "aws.iam.policy"),
-    "kms_key": (_kms_key, True, "aws.kms.key"),
     "secretsmanager_secret": (_secret, True, "aws.secretsmanager.secret"),
     "acm_certificate": (_certificate, True, "aws.acm.certificate"),
-    "cloudtrail_trail": (_trail, True, "aws.cloudtrail.trail"),
-    "rds_instance": (_rds_instance, True, "aws.rds.instance"),
-    "rds_cluster": (_rds_cluster, True, "aws.rds.cluster"),
-    "rds_parameter_group": (_rds_parameter_group, True, "aws.rds.parameter_group"),
-    "rds_snapshot": (_rds_snapshot, True, "aws.rds.snapshot"),
     "dynamodb_table": (_dynamodb_table, True, "aws.dynamodb.table"),
     "efs_file_system": (_efs, True, "aws.efs.file_system"),
     "sns_topic": (_sns_topic, True, "aws.sns.topic"),
@@ -673,6 +661,19 @@ KINDS: dict[str, tuple[Planter, bool, str | None]] = {
     "eks_cluster": (_eks_cluster, True, "aws.eks.cluster"),
     "lambda_function": (_lambda_function, True, "aws.lambda.function"),
     "backup_vault": (_backup_vault, True, "aws.backup.vault"),
+    # Then the other kinds of services with several.
+    "ec2_instance": (_instance, True, "aws.ec2.instance"),
+    "iam_role": (_iam_role, False, "aws.iam.role"),
+    "rds_cluster": (_rds_cluster, True, "aws.rds.cluster"),
+    "ec2_volume": (_volume, True, "aws.ec2.volume"),
+    "iam_group": (_iam_group, False, "aws.iam.group"),
+    "rds_parameter_group": (_rds_parameter_group, True, "aws.rds.parameter_group"),
+    "ec2_snapshot": (_snapshot, True, "aws.ec2.snapshot"),
+    "iam_policy": (_iam_policy, False, "aws.iam.policy"),
+    "rds_snapshot": (_rds_snapshot, True, "aws.rds.snapshot"),
+    "ec2_image": (_image, True, "aws.ec2.image"),
+    "ec2_vpc": (_vpc, True, "aws.ec2.vpc"),
+    "ec2_network_acl": (_network_acl, True, "aws.ec2.network_acl"),
     # Noise: no AWS rule reads these; planted only with --noise and never counted as scanned.
     "ssm_parameter": (_ssm_parameter, True, None),
     "kinesis_stream": (_kinesis_stream, True, None),
@@ -681,6 +682,35 @@ KINDS: dict[str, tuple[Planter, bool, str | None]] = {
 }
 SCANNED_KINDS = [kind for kind, (_, _, resource_type) in KINDS.items() if resource_type]
 NOISE_KINDS = [kind for kind, (_, _, resource_type) in KINDS.items() if not resource_type]
+
+
+def set_up_account(session: boto3.Session) -> list[str]:
+    """Account state a real account has and the scan reads once: an organization with one SCP, a credential report.
+
+    Without them the organization rules have nothing to read and the root-usage rule reports ERROR
+    (ReportNotPresent): an account state, not a moto gap. Returns what was done, for the report.
+    """
+    done = []
+    organizations = session.client("organizations", region_name=HOME_REGION)
+    organizations.create_organization(FeatureSet="ALL")
+    statement = {
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "us-east-1"]}},
+    }
+    policy = organizations.create_policy(
+        Name="bench-region-residency",
+        Description="cloudscan benchmark",
+        Type="SERVICE_CONTROL_POLICY",
+        Content=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+    )["Policy"]["PolicySummary"]["Id"]
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    organizations.attach_policy(PolicyId=policy, TargetId=root)
+    done.append("organization with 1 SCP on its root")
+    session.client("iam", region_name=HOME_REGION).generate_credential_report()
+    done.append("IAM credential report generated")
+    return done
 
 
 def plant(
@@ -767,6 +797,7 @@ class CallCounter:
         self.by_type: Counter[tuple[str, str, str]] = Counter()
         self.identical: Counter[tuple[str, str, str, str]] = Counter()
         self.requests = 0
+        self.sent: Counter[str] = Counter()
         self._lock = threading.Lock()
         session.events.register("before-parameter-build", self._on_params)
         session.events.register("before-call", self._on_call)
@@ -788,9 +819,27 @@ class CallCounter:
             self.calls[(service, model.name)] += 1
             self.by_type[(getattr(_ASKER, "type", None) or OUTSIDE, service, model.name)] += 1
 
-    def _on_send(self, **_: Any) -> None:
+    def _on_send(self, event_name: str, **_: Any) -> None:
         with self._lock:
             self.requests += 1
+            self.sent[event_name.removeprefix("before-send.")] += 1
+
+    def retried(self) -> dict[str, int]:
+        """HTTP requests beyond one per call, per ``service:operation`` (botocore's retries)."""
+        calls: Counter[str] = Counter()
+        for (service, operation), count in self.calls.items():
+            calls[f"{service}:{operation}"] += count
+        sent: Counter[str] = Counter()
+        for name, count in self.sent.items():
+            service_id, _, operation = name.partition(".")
+            sent[f"{service_id}:{operation}"] += count
+        lowered = {key.lower().replace("-", ""): key for key in calls}
+        extra = {}
+        for key, count in sent.items():
+            own = lowered.get(key.lower().replace("-", ""), key)
+            if count > calls.get(own, 0):
+                extra[own] = count - calls.get(own, 0)
+        return dict(sorted(extra.items()))
 
     def by_service(self) -> dict[str, int]:
         totals: Counter[str] = Counter()
@@ -910,7 +959,8 @@ def worker(args: argparse.Namespace) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     errors = Counter(f"{error.resource_type}:{error.operation}:{error.code}" for error in result.errors)
     error_findings = [finding for finding in result.findings if finding.status is Status.ERROR]
-    error_messages = Counter(f"{finding.resource.type}: {finding.message[:120]}" for finding in error_findings)
+    error_rules = Counter(f"{finding.resource.type} {finding.rule_id}" for finding in error_findings)
+    error_examples = {f"{finding.resource.type} {finding.rule_id}": finding.message[:160] for finding in error_findings}
     resources = [resource for inventory in inventories for resource in inventory.resources]
     by_type = Counter(resource.type for resource in resources)
     # Detail and lookup steps that failed (the fields they provide are unavailable, so the rules reading them say
@@ -929,12 +979,14 @@ def worker(args: argparse.Namespace) -> None:
         "api_calls": sum(counter.calls.values()),
         "api_calls_reported": result.scan.api_calls,
         "http_requests": counter.requests,
+        "retried_requests": counter.retried(),
         "api_calls_by_service": counter.by_service(),
         "api_calls_by_operation": {
             f"{service}:{operation}": count for (service, operation), count in sorted(counter.calls.items())
         },
         "api_calls_by_type": {
-            f"{asker}|{service}:{operation}": count for (asker, service, operation), count in sorted(counter.by_type.items())
+            f"{asker}|{service}:{operation}": count
+            for (asker, service, operation), count in sorted(counter.by_type.items())
         },
         "duplicate_calls": counter.duplicates(),
         "rules_evaluated": result.scan.rules_evaluated,
@@ -943,7 +995,9 @@ def worker(args: argparse.Namespace) -> None:
         "scan_errors": result.summary.errors,
         "scan_error_kinds": dict(sorted(errors.items())),
         "error_findings_by_type": dict(sorted(Counter(finding.resource.type for finding in error_findings).items())),
-        "error_finding_messages": dict(sorted(error_messages.items())),
+        "error_findings_by_rule": {
+            rule: {"findings": count, "example": error_examples[rule]} for rule, count in sorted(error_rules.items())
+        },
         "unavailable_by_type": dict(sorted(unavailable.items())),
         "peak_rss_mb": round(own_peak_rss_mb(), 1),
         "rss_before_scan_mb": round(baseline_mb, 1),
@@ -976,35 +1030,47 @@ def run_scan_process(args: argparse.Namespace, port: int) -> dict[str, Any]:
     raise RuntimeError(f"scan process failed (exit {completed.returncode}):\n{completed.stderr[-4000:]}")
 
 
-# SDK services whose calls serve resource types of another service (by the type's middle part).
-CALL_SERVICE_GROUP = {"s3control": "s3"}
-IDENTITY_SERVICES = {"sts"}
+def _service_of(resource_type: str) -> str:
+    return resource_type.split(".")[1] if resource_type.count(".") >= 2 else resource_type
 
 
 def per_service(scan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Resources scanned and SDK calls per service (``aws.<service>.<kind>``), plus calls that serve no type."""
+    """Per service (``aws.<service>.<kind>``): resources scanned, the calls its types asked for, errors.
+
+    A call counts toward the service of the resource type that made it (``CallCounter``), so
+    ``s3control`` (the account's public access block) is S3's and the KMS alias lookup of the
+    DynamoDB tables is DynamoDB's. Calls made outside the collection are the ``(provider)`` row.
+    """
     resources: Counter[str] = Counter()
     types: dict[str, list[str]] = {}
     for resource_type, count in scan["resources_by_type"].items():
-        service = resource_type.split(".")[1]
-        resources[service] += count
-        types.setdefault(service, []).append(resource_type)
+        resources[_service_of(resource_type)] += count
+        types.setdefault(_service_of(resource_type), []).append(resource_type)
     calls: Counter[str] = Counter()
-    sdk: dict[str, list[str]] = {}
-    for name, count in scan["api_calls_by_service"].items():
-        group = "(identity)" if name in IDENTITY_SERVICES else CALL_SERVICE_GROUP.get(name, name)
-        calls[group] += count
-        sdk.setdefault(group, []).append(name)
+    sdk: dict[str, set[str]] = {}
+    for key, count in scan["api_calls_by_type"].items():
+        asker, operation = key.split("|")
+        service = _service_of(asker)
+        calls[service] += count
+        sdk.setdefault(service, set()).add(operation.split(":")[0])
+    errors: Counter[str] = Counter()
+    for key in scan["scan_error_kinds"]:
+        errors[_service_of(key.split(":")[0])] += scan["scan_error_kinds"][key]
+    error_findings: Counter[str] = Counter()
+    for resource_type, count in scan["error_findings_by_type"].items():
+        error_findings[_service_of(resource_type)] += count
     rows = []
     for service in sorted(set(resources) | set(calls), key=lambda name: (name.startswith("("), name)):
         scanned = resources.get(service, 0)
         rows.append(
             {
                 "service": service,
-                "sdk_services": sdk.get(service, []),
+                "sdk_services": sorted(sdk.get(service, [])),
                 "resources_scanned": scanned,
                 "api_calls": calls.get(service, 0),
                 "calls_per_resource": round(calls.get(service, 0) / scanned, 2) if scanned else None,
+                "scan_errors": errors.get(service, 0),
+                "error_findings": error_findings.get(service, 0),
                 "resource_types": types.get(service, []),
             }
         )
@@ -1018,9 +1084,15 @@ def per_type(planting: dict[str, Any], scan: dict[str, Any]) -> list[dict[str, A
         resource_type = KINDS[kind][2]
         if resource_type:
             planted[resource_type] += count
+    helpers = planting.get("helpers", {})
     rows = [
-        {"resource_type": name, "planted": planted.get(name, 0), "scanned": scan["resources_by_type"].get(name, 0)}
-        for name in sorted(set(planted) | set(scan["resources_by_type"]))
+        {
+            "resource_type": name,
+            "planted": planted.get(name, 0),
+            "helpers": helpers.get(name, 0),
+            "scanned": scan["resources_by_type"].get(name, 0),
+        }
+        for name in sorted(set(planted) | set(helpers) | set(scan["resources_by_type"]))
     ]
     return rows
 
@@ -1069,6 +1141,7 @@ def print_report(report: dict[str, Any]) -> None:
             f"{report['resources']} of scanned kinds over {len(report['regions'])} regions "
             f"({', '.join(report['regions'])})",
         ),
+        ("account setup", "; ".join(report["planting"]["account_setup"])),
         ("planted, not scanned (noise)", ", ".join(f"{k}={v}" for k, v in noise.items()) or "none"),
         ("planting time (not measured)", f"{report['planting_s']:.1f} s"),
         ("resources scanned", f"{scanned} (collector inventory: {report['inventory_check']})"),
@@ -1088,8 +1161,22 @@ def print_report(report: dict[str, Any]) -> None:
         ("peak RSS, moto server (separate)", f"{report['moto_peak_rss_mb'] or 0:.1f} MB"),
         ("machine load (1/5/15 min)", " / ".join(str(v) for v in report["machine"].get("loadavg_1_5_15", [])) or "?"),
     ]
-    for message, count in scan["error_finding_messages"].items():
-        rows.append(("ERROR finding", f"{count} x {message}"))
+    for rule, entry in scan["error_findings_by_rule"].items():
+        rows.append(("ERROR findings", f"{entry['findings']} x {rule}: {entry['example']}"))
+    for step, count in scan["unavailable_by_type"].items():
+        rows.append(("detail step failed", f"{count} x {step}"))
+    for operation, count in scan["retried_requests"].items():
+        rows.append(("retried HTTP requests", f"{count} x {operation}"))
+    for duplicate in scan["duplicate_calls"]:
+        rows.append(
+            (
+                "DUPLICATE call",
+                f"{duplicate['times']} x {duplicate['service']}:{duplicate['operation']} in {duplicate['region']} "
+                f"{duplicate['params']}",
+            )
+        )
+    if not scan["duplicate_calls"]:
+        rows.append(("duplicate calls", "none (no operation made twice with the same parameters and region)"))
     dropped = {**report["planting"]["dropped"], **report["noise"]["dropped"]}
     if dropped:
         rows.append(("kinds moto could not plant", "; ".join(f"{k}: {v}" for k, v in dropped.items())))
@@ -1099,25 +1186,37 @@ def print_report(report: dict[str, Any]) -> None:
         print(f"  {name:<{width}}  {value}")
     print()
     _table(
-        ["service", "resources scanned", "API calls", "calls / resource", "SDK services"],
+        ["service", "scanned", "API calls", "calls / resource", "scan errors", "ERROR findings", "SDK services"],
         [
             [
                 row["service"],
                 row["resources_scanned"],
                 row["api_calls"],
                 "-" if row["calls_per_resource"] is None else f"{row['calls_per_resource']:.2f}",
+                row["scan_errors"],
+                row["error_findings"],
                 ", ".join(row["sdk_services"]),
             ]
             for row in report["per_service"]
         ]
-        + [["total", scanned, scan["api_calls"], f"{report['calls_per_scanned']:.2f}", ""]],
-        right={1, 2, 3},
+        + [
+            [
+                "total",
+                scanned,
+                scan["api_calls"],
+                f"{report['calls_per_scanned']:.2f}",
+                scan["scan_errors"],
+                sum(scan["error_findings_by_type"].values()),
+                "",
+            ]
+        ],
+        right={1, 2, 3, 4, 5},
     )
     print()
     _table(
-        ["resource type", "planted", "scanned"],
-        [[row["resource_type"], row["planted"], row["scanned"]] for row in report["per_type"]],
-        right={1, 2},
+        ["resource type", "planted", "helpers", "scanned"],
+        [[row["resource_type"], row["planted"], row["helpers"] or "", row["scanned"]] for row in report["per_type"]],
+        right={1, 2, 3},
     )
     print()
     _table(["target", "measured", "result"], [list(row) for row in report["targets"]], right={1})
@@ -1226,7 +1325,9 @@ def main(argv: list[str] | None = None) -> int:
         session = make_session()
         started = time.perf_counter()
         print(f"planting {args.resources} resources over {', '.join(args.regions)} ...", flush=True)
+        account_setup = set_up_account(session)
         planting = plant(session, args.resources, args.regions, args.kinds)
+        planting["account_setup"] = account_setup
         noise: dict[str, Any] = {"planted": {}, "dropped": {}}
         if args.noise:
             print(f"planting {args.noise} resources no rule reads ...", flush=True)

@@ -254,7 +254,7 @@ class Collector:
         try:
             response = self._once.answer(key, lambda: self.transport.call(client, region, call, params))
         except CallFailed as failure:
-            if failure.code in call.absent:
+            if call.means_absent(failure.code, failure.message):
                 return None
             raise
         return jmespath.search(call.result, response) if call.result else response

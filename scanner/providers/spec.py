@@ -45,9 +45,13 @@ class Call:
     ``account``, ``region``, and on AWS ``partition``) with its type kept; other
     strings with placeholders are formatted. ``result`` is a JMESPath into the
     (fully paginated) response. An error code in ``absent`` means "not
-    configured" and yields ``None`` rather than an error. ``service``, if set,
-    names a client of the same provider other than the spec's (e.g. an Azure
-    compute lookup that lists network interfaces on the network client).
+    configured" and yields ``None`` rather than an error; ``absent_when`` does
+    the same for a (code, message fragment) pair, for APIs that say "not
+    configured" with a code that also means something else (Macie answers
+    "Macie is not enabled" with AccessDeniedException, the code of an IAM
+    denial, which must stay an error). ``service``, if set, names a client of
+    the same provider other than the spec's (e.g. an Azure compute lookup that
+    lists network interfaces on the network client).
     """
 
     operation: str
@@ -55,6 +59,11 @@ class Call:
     result: str | None = None
     absent: tuple[str, ...] = ()
     service: str | None = None
+    absent_when: tuple[tuple[str, str], ...] = ()
+
+    def means_absent(self, code: str, message: str) -> bool:
+        """Whether a failure with this code and message means "not configured"."""
+        return code in self.absent or any(code == known and part in message for known, part in self.absent_when)
 
 
 DetailNormalizer = Callable[[Any], dict[str, Any]]

@@ -39,9 +39,17 @@ def macie(aws, monkeypatch):
         yield fake.serve(monkeypatch, "macie2")
 
 
-def test_never_enabled_as_aws_answers_is_error_not_pass(aws, macie):
-    # Same code as an IAM denial: Call.absent matches codes only, so this cannot be a FAIL yet.
+def test_never_enabled_as_aws_answers_fails(aws, macie):
+    """AWS says "Macie is not enabled" with AccessDeniedException: that message alone means no session."""
     macie.reply("macie2", "GetMacieSession", aws_error(403, "AccessDeniedException", "Macie is not enabled."))
     never = finding(scan(aws, RULE), RULE, "us-east-1")
-    assert never.status is Status.ERROR
-    assert "get_macie_session failed: AccessDeniedException: Macie is not enabled." in never.message
+    assert never.status is Status.FAIL
+    assert never.evidence["macie_status"] == "NOT_ENABLED"
+
+
+def test_a_denied_call_stays_an_error(aws, macie):
+    denial = "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: macie2:GetMacieSession"
+    macie.reply("macie2", "GetMacieSession", aws_error(403, "AccessDeniedException", denial))
+    denied = finding(scan(aws, RULE), RULE, "us-east-1")
+    assert denied.status is Status.ERROR
+    assert "get_macie_session failed: AccessDeniedException" in denied.message

@@ -5,10 +5,10 @@ the region), from ``GetMacieSession``.
 
 Where Macie was never enabled, AWS answers ``AccessDeniedException`` with the
 message "Macie is not enabled": the same code IAM uses when the caller may not
-call ``macie2:GetMacieSession``. ``Call.absent`` matches codes only, so that
-answer cannot be told from a denied call and is reported as ERROR with AWS's
-message, never as a PASS. ``ResourceNotFoundException`` (documented for this
-call; what moto answers once Macie is disabled) does mean no session.
+call ``macie2:GetMacieSession``. Only that message means "no session" (FAIL);
+any other AccessDeniedException is a denied call and stays ERROR.
+``ResourceNotFoundException`` (documented for this call; what moto answers once
+Macie is disabled) also means no session.
 """
 
 from __future__ import annotations
@@ -29,7 +29,17 @@ REGION_SETTINGS = singleton(
     id="{region}",
     name="Amazon Macie in {region}",
     scope="regional",
-    details=(Detail("session", Call("get_macie_session", absent=("ResourceNotFoundException",)), _session),),
+    details=(
+        Detail(
+            "session",
+            Call(
+                "get_macie_session",
+                absent=("ResourceNotFoundException",),
+                absent_when=(("AccessDeniedException", "Macie is not enabled"),),
+            ),
+            _session,
+        ),
+    ),
 )
 
 SPECS = (REGION_SETTINGS,)
