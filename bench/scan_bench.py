@@ -797,11 +797,14 @@ class CallCounter:
         self.by_type: Counter[tuple[str, str, str]] = Counter()
         self.identical: Counter[tuple[str, str, str, str]] = Counter()
         self.requests = 0
-        self.sent: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()  # by "<service id>.<operation>", as the send event names them
+        self.calls_by_id: Counter[str] = Counter()
         self._lock = threading.Lock()
         session.events.register("before-parameter-build", self._on_params)
         session.events.register("before-call", self._on_call)
         session.events.register("before-send", self._on_send)
+        self.retry_reasons: Counter[str] = Counter()
+        session.events.register("needs-retry", self._on_attempt)
 
     def _on_params(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
         key = (
@@ -817,6 +820,7 @@ class CallCounter:
         service = model.service_model.service_name
         with self._lock:
             self.calls[(service, model.name)] += 1
+            self.calls_by_id[f"{model.service_model.service_id.hyphenize()}.{model.name}"] += 1
             self.by_type[(getattr(_ASKER, "type", None) or OUTSIDE, service, model.name)] += 1
 
     def _on_send(self, event_name: str, **_: Any) -> None:
@@ -824,21 +828,23 @@ class CallCounter:
             self.requests += 1
             self.sent[event_name.removeprefix("before-send.")] += 1
 
+    def _on_attempt(self, event_name: str, response: Any = None, caught_exception: Any = None, **_: Any) -> None:
+        """Attempts answered with an error (HTTP status and code) or an exception; retried or not."""
+        if caught_exception is not None:
+            reason = type(caught_exception).__name__
+        elif response is not None and response[0].status_code >= 300:
+            reason = f"HTTP {response[0].status_code} {response[1].get('Error', {}).get('Code', '')}".strip()
+        else:
+            return
+        with self._lock:
+            self.retry_reasons[f"{event_name.removeprefix('needs-retry.')}: {reason}"] += 1
+
     def retried(self) -> dict[str, int]:
         """HTTP requests beyond one per call, per ``service:operation`` (botocore's retries)."""
-        calls: Counter[str] = Counter()
-        for (service, operation), count in self.calls.items():
-            calls[f"{service}:{operation}"] += count
-        sent: Counter[str] = Counter()
-        for name, count in self.sent.items():
-            service_id, _, operation = name.partition(".")
-            sent[f"{service_id}:{operation}"] += count
-        lowered = {key.lower().replace("-", ""): key for key in calls}
         extra = {}
-        for key, count in sent.items():
-            own = lowered.get(key.lower().replace("-", ""), key)
-            if count > calls.get(own, 0):
-                extra[own] = count - calls.get(own, 0)
+        for name, count in self.sent.items():
+            if count > self.calls_by_id.get(name, 0):
+                extra[name.replace(".", ":", 1)] = count - self.calls_by_id.get(name, 0)
         return dict(sorted(extra.items()))
 
     def by_service(self) -> dict[str, int]:
@@ -980,6 +986,7 @@ def worker(args: argparse.Namespace) -> None:
         "api_calls_reported": result.scan.api_calls,
         "http_requests": counter.requests,
         "retried_requests": counter.retried(),
+        "error_answers": dict(sorted(counter.retry_reasons.items())),
         "api_calls_by_service": counter.by_service(),
         "api_calls_by_operation": {
             f"{service}:{operation}": count for (service, operation), count in sorted(counter.calls.items())
@@ -1167,6 +1174,8 @@ def print_report(report: dict[str, Any]) -> None:
         rows.append(("detail step failed", f"{count} x {step}"))
     for operation, count in scan["retried_requests"].items():
         rows.append(("retried HTTP requests", f"{count} x {operation}"))
+    for attempt, count in scan["error_answers"].items():
+        rows.append(("error answers (HTTP, code)", f"{count} x {attempt}"))
     for duplicate in scan["duplicate_calls"]:
         rows.append(
             (
