@@ -3,8 +3,8 @@
 Usage (from the repository root)::
 
     python bench/scan_bench.py                      # 20 resources over 2 regions
-    python bench/scan_bench.py --resources 1000 --json bench-1000.json
-    python bench/scan_bench.py --resources 1000 --profile 25   # cProfile of the scan, all threads
+    python bench/scan_bench.py --resources 2000 --json bench-2000.json
+    python bench/scan_bench.py --resources 2000 --profile 25   # cProfile of the scan, all threads
     python bench/scan_bench.py --noise 40           # plus 40 resources of kinds no rule reads
 
 What happens:
@@ -12,23 +12,31 @@ What happens:
 1. A moto server is started as a *child process* on 127.0.0.1 and a free port
    (``python -m moto.server -H 127.0.0.1 -p PORT``), so its memory and CPU are
    not counted as the scanner's. Nothing talks to any non-loopback address.
-2. N resources are planted with plain boto3 calls (independent of the scanner's
-   code), spread round-robin over resource kinds that AWS rules read, and over
-   regions; half of them are misconfigured. A kind that moto cannot create is
-   dropped with a warning. ``--noise M`` adds M resources of kinds that no rule
-   reads (SNS, SQS, Logs, DynamoDB): they are reported as "planted, not scanned"
-   and never counted as scanned.
+2. The account gets an organization with one SCP and an IAM credential report;
+   then N resources are planted with plain boto3 calls (independent of the
+   scanner's code), round-robin over every scanned resource kind moto can create
+   (31 kinds in 19 services, one kind of each service first; ``--kinds`` picks
+   others) and over regions; half of them are misconfigured. A kind that moto
+   cannot create is dropped with a warning. Helpers a kind needs (a trail's
+   bucket, a snapshot's volume) are made once per region and shown apart.
+   ``--noise M`` adds M resources of kinds that no rule reads (SSM, Kinesis,
+   EventBridge, Route 53): they are reported as "planted, not scanned" and
+   never counted as scanned.
 3. The real scan (``_run_scan``: every AWS rule) runs in a *second child process*
    that reports its wall time, peak RSS (VmHWM), and what it read and called:
    - the resources the scan collected, per resource type, taken from the
      ``Inventory`` its ``Collector`` returned (their total must equal
      ``ScanResult.scan.resources_scanned``, or the bench says MISMATCH);
-   - the SDK calls it made, per service and operation, from a botocore
-     ``before-call`` hook on the session handed to the scan (one per API call,
-     whatever the retries), and the HTTP requests sent (``before-send``: retries
-     included).
-4. A table is printed with calls per scanned resource per service and PASS/MISS
-   against the targets; ``--json`` writes the whole summary.
+   - the SDK calls it made, per resource type, service and operation, from
+     botocore hooks on the session handed to the scan: ``before-call`` (one per
+     API call, whatever the retries), ``before-send`` (HTTP requests, retries
+     included), ``needs-retry`` (attempts answered with an error) and
+     ``before-parameter-build`` (identical calls made twice: duplicates);
+   - scan errors, ERROR findings by rule and failed detail steps, per service,
+     so moto's gaps are visible.
+4. Tables are printed: calls per scanned resource, scan errors and ERROR
+   findings per service; planted, helper and scanned counts per type; PASS/MISS
+   against the targets. ``--json`` writes the whole summary.
 
 Speed and memory targets live here, never in timed tests.
 
