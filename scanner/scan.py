@@ -68,13 +68,13 @@ def run_scan(
 ) -> ScanResult:
     """Scan ``target`` through ``session`` with ``rules`` (default: all of the provider's rules).
 
-    ``target`` defaults to the provider's default (the credentials' account, the
-    ``AZURE_SUBSCRIPTION_ID`` subscription, the ADC project).
+    An empty ``target`` means the provider's default (the credentials' account, the
+    ``AZURE_SUBSCRIPTION_ID`` subscription, the ADC project), which ``collect`` resolves.
     """
     provider = load_provider(provider) if isinstance(provider, str) else provider
     rules = list(rules) if rules is not None else select_rules(load_rules(), provider.name)
     settings = settings or ApiSettings()
-    target = provider.default_target(target or provider.target_model(), session)
+    target = target or provider.target_model()
     started = datetime.now(timezone.utc)
     collected = provider.collect(session, target, {rule.resource_type for rule in rules}, settings, progress)
     return build_result(provider, collected, rules, started, params, frameworks)

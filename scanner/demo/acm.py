@@ -17,9 +17,10 @@ from cryptography.x509.oid import NameOID
 DOMAIN = "shop.demo.example"
 
 
-def _self_signed(days_left: int) -> tuple[bytes, bytes]:
+def self_signed(domain: str, days_left: int) -> tuple[bytes, bytes]:
+    """A self-signed ECDSA (P-256) certificate for ``domain`` valid ``days_left`` more days, and its key, as PEM."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DOMAIN)])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
     now = datetime.now(timezone.utc)
     certificate = (
         x509.CertificateBuilder()
@@ -29,7 +30,7 @@ def _self_signed(days_left: int) -> tuple[bytes, bytes]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=353))
         .not_valid_after(now + timedelta(days=days_left, hours=12))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(DOMAIN)]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
         .sign(key, hashes.SHA256())
     )
     key_pem = key.private_bytes(
@@ -39,7 +40,7 @@ def _self_signed(days_left: int) -> tuple[bytes, bytes]:
 
 
 def plant(session: boto3.Session, regions: list[str]) -> None:
-    certificate, key = _self_signed(days_left=12)
+    certificate, key = self_signed(DOMAIN, days_left=12)
     session.client("acm", region_name=regions[0]).import_certificate(
         Certificate=certificate, PrivateKey=key, Tags=[{"Key": "environment", "Value": "production"}]
     )

@@ -109,7 +109,7 @@ class Provider(ABC, Generic[OptionsT, TargetT]):
         settings: ApiSettings,
         progress: Progress | None = None,
     ) -> Collected:
-        """Read the given resource types (and what their aggregates need) from the target."""
+        """Read the given resource types (and what their aggregates need) from the target, defaults filled in."""
 
     @abstractmethod
     def permissions(self) -> Permissions:

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
+from scanner.demo.acm import self_signed
 from scanner.models import Status
 from tests.support.aws import scan
 from tests.support.results import finding
@@ -16,30 +10,8 @@ from tests.support.results import finding
 RULE = "aws.acm.certificate_not_expiring"
 
 
-def self_signed(domain: str, days: int) -> tuple[bytes, bytes]:
-    """A self-signed ECDSA (P-256) certificate for ``domain`` valid ``days`` more days, and its key, as PEM."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
-    now = datetime.now(timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=300))
-        .not_valid_after(now + timedelta(days=days, hours=12))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return cert.public_bytes(serialization.Encoding.PEM), key_pem
-
-
 def _import(acm, domain: str, days: int) -> str:
-    cert, key = self_signed(domain, days)
+    cert, key = self_signed(domain, days_left=days)
     return acm.import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
 
 

@@ -1,9 +1,9 @@
 """Each AWS Backup rule failing and passing.
 
 moto (5.2) implements neither ``ListBackupSelections`` nor ``GetBackupVaultAccessPolicy``,
-so those rules run the real boto3 client against ``FakeBackup``: a local server on
-127.0.0.1 answering AWS Backup's REST-JSON (paths, ``nextToken`` paging, error
-headers and bodies) from canned answers. STS comes from a moto server. Vault Lock
+so those rules run the real boto3 client against ``FakeAws`` (tests/support/fake_aws.py):
+a local server on 127.0.0.1 answering AWS Backup's REST-JSON (paths, ``nextToken``
+paging, error headers and bodies) from canned answers. STS comes from a moto server. Vault Lock
 runs on moto, which reports ``Locked`` in ``ListBackupVaults`` as AWS does.
 """
 
@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
-from werkzeug.wrappers import Request, Response
 
 from scanner.models import Status
-from tests.support import fake_http
 from tests.support.aws import REGION, scan
-from tests.support.fake_http import FakeCloud, json_response
+from tests.support.fake_aws import FakeAws, aws_error, ok
 from tests.support.results import finding, status_of
 
 PLAN = "aws.backup.plan_with_selection"
@@ -31,49 +28,15 @@ ACCOUNT = "123456789012"  # moto's default account: STS answers with it
 CREATED = 1767225600.0  # what AWS sends for timestamps: epoch seconds
 
 
-@dataclass
-class Route(fake_http.Route):
-    """A canned AWS Backup answer; with ``list_key`` a list body is served as ``{list_key: [...]}`` in pages."""
-
-    list_key: str | None = None
-
-
-class FakeBackup(FakeCloud):
-    """AWS Backup's REST-JSON API: GET paths, ``nextToken`` paging, errors named by ``x-amzn-ErrorType``."""
-
-    def listing(self, path: str, list_key: str, items: list[dict[str, Any]], page_size: int | None = None) -> None:
-        self.sequence(path, Route(200, items, page_size=page_size, list_key=list_key))
-
-    def resource(self, path: str, body: dict[str, Any]) -> None:
-        self.sequence(path, Route(200, body))
-
-    def error(self, path: str, status: int, code: str, message: str) -> None:
-        body = {"Code": code, "Message": message, "Context": None, "Type": None}
-        self.sequence(path, Route(status, body, headers={"x-amzn-ErrorType": code}))
-
-    def answer(self, request: Request, route: fake_http.Route) -> Response:
-        list_key = getattr(route, "list_key", None)
-        if list_key is None:
-            return json_response(route.status, route.body, route.headers)
-        start = int(request.args.get("nextToken", "0") or 0)
-        size = route.page_size or max(len(route.body), 1)
-        body: dict[str, Any] = {list_key: route.body[start : start + size]}
-        if start + size < len(route.body):
-            body["NextToken"] = str(start + size)
-        return json_response(200, body, route.headers)
-
-    def unexpected_answer(self, request: Request) -> Response:
-        code = "ServiceUnavailableException"
-        body = {"Code": code, "Message": f"unregistered {request.method} {request.path}"}
-        return json_response(500, body, {"x-amzn-ErrorType": code})
-
-
 @pytest.fixture
-def backup(moto_server, monkeypatch) -> Iterator[FakeBackup]:
-    """AWS Backup answered by ``FakeBackup``; every other service (STS) by the moto server."""
-    with FakeBackup.serving() as fake:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_BACKUP", fake.base_url)
-        yield fake
+def backup(moto_server, monkeypatch) -> Iterator[FakeAws]:
+    """AWS Backup answered by ``FakeAws``; every other service (STS) by the moto server."""
+    with FakeAws.serving() as fake:
+        yield fake.serve(monkeypatch, "backup")
+
+
+def _listing(fake: FakeAws, operation: str, list_key: str, items: list, page_size: int | None = None, **path) -> None:
+    fake.reply("backup", operation, ok({list_key: items}, page_size=page_size), **path)
 
 
 def _plan(plan_id: str, name: str) -> dict[str, Any]:
@@ -119,7 +82,7 @@ def _session() -> boto3.Session:
 
 
 def test_no_backup_plan_fails(backup):
-    backup.listing("/backup/plans/", "BackupPlansList", [])
+    _listing(backup, "ListBackupPlans", "BackupPlansList", [])
     result = scan(_session(), PLAN)
     region = finding(result, PLAN, REGION)
     assert region.status is Status.FAIL
@@ -127,16 +90,18 @@ def test_no_backup_plan_fails(backup):
 
 
 def test_a_plan_without_selection_fails_one_with_a_selection_passes(backup):
-    backup.listing("/backup/plans/", "BackupPlansList", [_plan("p-empty", "empty")])
-    backup.listing("/backup/plans/p-empty/selections/", "BackupSelectionsList", [])
+    _listing(backup, "ListBackupPlans", "BackupPlansList", [_plan("p-empty", "empty")])
+    _listing(backup, "ListBackupSelections", "BackupSelectionsList", [], path="/backup/plans/p-empty/selections/")
     assert status_of(scan(_session(), PLAN), PLAN, REGION) is Status.FAIL
 
-    backup.listing("/backup/plans/", "BackupPlansList", [_plan("p-empty", "empty"), _plan("p-daily", "daily")])
-    backup.listing(
-        "/backup/plans/p-daily/selections/",
+    _listing(backup, "ListBackupPlans", "BackupPlansList", [_plan("p-empty", "empty"), _plan("p-daily", "daily")])
+    _listing(
+        backup,
+        "ListBackupSelections",
         "BackupSelectionsList",
         [_selection("p-daily", "tagged"), _selection("p-daily", "databases")],
         page_size=1,
+        path="/backup/plans/p-daily/selections/",
     )
     result = scan(_session(), PLAN)
     region = finding(result, PLAN, REGION)
@@ -151,16 +116,22 @@ def test_a_plan_without_selection_fails_one_with_a_selection_passes(backup):
 
 
 def test_denied_selections_are_an_error_not_a_fail(backup):
-    backup.listing("/backup/plans/", "BackupPlansList", [_plan("p-daily", "daily")])
+    _listing(backup, "ListBackupPlans", "BackupPlansList", [_plan("p-daily", "daily")])
     message = "User is not authorized to perform: backup:ListBackupSelections"
-    backup.error("/backup/plans/p-daily/selections/", 403, "AccessDeniedException", message)
+    backup.reply(
+        "backup",
+        "ListBackupSelections",
+        aws_error(403, "AccessDeniedException", message),
+        path="/backup/plans/p-daily/selections/",
+    )
     region = finding(scan(_session(), PLAN), PLAN, REGION)
     assert region.status is Status.ERROR
     assert "list_backup_selections failed: AccessDeniedException" in region.message
 
 
 def test_vault_access_policy(backup):
-    backup.listing("/backup-vaults/", "BackupVaultList", [_vault("public"), _vault("org-copies"), _vault("no-policy")])
+    vaults = [_vault("public"), _vault("org-copies"), _vault("no-policy")]
+    _listing(backup, "ListBackupVaults", "BackupVaultList", vaults)
     public_policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -186,19 +157,17 @@ def test_vault_access_policy(backup):
         ],
     }
     for name, document in (("public", public_policy), ("org-copies", org_policy)):
-        backup.resource(
-            f"/backup-vaults/{name}/access-policy",
-            {
-                "BackupVaultName": name,
-                "BackupVaultArn": f"arn:aws:backup:{REGION}:{ACCOUNT}:backup-vault:{name}",
-                "Policy": json.dumps(document),
-            },
-        )
-    backup.error(
-        "/backup-vaults/no-policy/access-policy",
-        400,
-        "ResourceNotFoundException",
-        "Backup vault no-policy does not have an access policy",
+        answer = {
+            "BackupVaultName": name,
+            "BackupVaultArn": f"arn:aws:backup:{REGION}:{ACCOUNT}:backup-vault:{name}",
+            "Policy": json.dumps(document),
+        }
+        backup.reply("backup", "GetBackupVaultAccessPolicy", ok(answer), path=f"/backup-vaults/{name}/access-policy")
+    backup.reply(
+        "backup",
+        "GetBackupVaultAccessPolicy",
+        aws_error(400, "ResourceNotFoundException", "Backup vault no-policy does not have an access policy"),
+        path="/backup-vaults/no-policy/access-policy",
     )
     result = scan(_session(), VAULT_POLICY)
     bad = finding(result, VAULT_POLICY, "public")
@@ -226,10 +195,14 @@ def test_vault_lock_on_moto(aws):
 
 
 def test_compliance_mode_lock_date_is_kept(backup):
-    backup.listing(
-        "/backup-vaults/", "BackupVaultList", [_vault("compliance", Locked=True, MinRetentionDays=30, LockDate=CREATED)]
+    compliance = _vault("compliance", Locked=True, MinRetentionDays=30, LockDate=CREATED)
+    _listing(backup, "ListBackupVaults", "BackupVaultList", [compliance])
+    backup.reply(
+        "backup",
+        "GetBackupVaultAccessPolicy",
+        aws_error(400, "ResourceNotFoundException", "no policy"),
+        path="/backup-vaults/compliance/access-policy",
     )
-    backup.error("/backup-vaults/compliance/access-policy", 400, "ResourceNotFoundException", "no policy")
     good = finding(scan(_session(), LOCK), LOCK, "compliance")
     assert good.status is Status.PASS
     assert good.evidence["lock_date"].startswith("2026-01-01")
